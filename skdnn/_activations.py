@@ -1,0 +1,95 @@
+"""Hidden-unit activations g and their derivatives g', side by side.
+
+Every activation is a pair of functions:
+
+``g(Z, out)``
+    Writes A = g(Z) into ``out`` and returns it (``out`` may be ``Z`` itself).
+``g_backward(Z, A, dA)``
+    Turns dA into dZ = dA * g'(Z) in place, reading g'(Z) from whichever of the
+    cached Z or A is cheaper, and returns it.
+
+The tables :data:`ACTIVATIONS` and :data:`BACKWARDS` are keyed by the names the
+estimator accepts.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+def identity(Z, out):
+    """g(z) = z."""
+    if out is not Z:
+        np.copyto(out, Z)
+    return out
+
+
+def identity_backward(Z, A, dA):
+    """g'(z) = 1, so dZ = dA."""
+    return dA
+
+
+def logistic(Z, out):
+    """g(z) = 1 / (1 + exp(-z)), computed without overflow for any finite z."""
+    return expit(Z, out=out)
+
+
+def logistic_backward(Z, A, dA):
+    """g'(z) = a (1 - a)."""
+    dA *= A
+    dA *= 1.0 - A
+    return dA
+
+
+def tanh(Z, out):
+    """g(z) = tanh(z)."""
+    return np.tanh(Z, out=out)
+
+
+def tanh_backward(Z, A, dA):
+    """g'(z) = 1 - a**2."""
+    dA *= 1.0 - A * A
+    return dA
+
+
+def relu(Z, out):
+    """g(z) = max(0, z)."""
+    return np.maximum(Z, 0.0, out=out)
+
+
+def relu_backward(Z, A, dA):
+    """g'(z) = 1 if z > 0 else 0."""
+    dA *= Z > 0
+    return dA
+
+
+def leaky_relu(Z, out):
+    """g(z) = max(0.01 z, z)."""
+    if out is Z:
+        Z = Z.copy()
+    np.multiply(Z, LEAKY_RELU_SLOPE, out=out)
+    return np.maximum(Z, out, out=out)
+
+
+def leaky_relu_backward(Z, A, dA):
+    """g'(z) = 1 if z > 0 else 0.01."""
+    dA *= np.where(Z > 0, 1.0, LEAKY_RELU_SLOPE).astype(dA.dtype, copy=False)
+    return dA
+
+
+ACTIVATIONS = {
+    "identity": identity,
+    "logistic": logistic,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+}
+
+BACKWARDS = {
+    "identity": identity_backward,
+    "logistic": logistic_backward,
+    "tanh": tanh_backward,
+    "relu": relu_backward,
+    "leaky_relu": leaky_relu_backward,
+}

@@ -1,0 +1,998 @@
+"""DeepNetClassifier: the scikit-learn estimator around :mod:`skdnn._network`."""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS
+from ._initializers import initialize, layer_initializers
+from ._losses import LOG_OUTPUT_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ._network import Network
+from ._optimizers import SGD, Adam, LearningRateSchedule
+
+_ACTIVATION_ALIASES = {"sigmoid": "logistic"}
+_ACTIVATION_NAMES = set(ACTIVATIONS) | set(_ACTIVATION_ALIASES)
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def _is_stochastic(estimator):
+    if estimator.solver not in _STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers "
+            f"{_STOCHASTIC_SOLVERS}; solver={estimator.solver!r} is not one. Use "
+            "fit, or set solver='adam' or 'sgd'."
+        )
+    return True
+
+
+class DeepNetClassifier(ClassifierMixin, BaseEstimator):
+    """An L-layer fully connected neural network classifier.
+
+    Forward and backward propagation are written by hand in NumPy following the
+    vectorised equations of Andrew Ng's deep-learning course: hidden layers
+    Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]); a sigmoid output with binary
+    cross-entropy for two classes (and for each label of a multilabel target),
+    a softmax output with categorical cross-entropy for more; the cost
+    J = (1/m) sum_i L(ŷ_i, y_i) + λ/(2m) sum_l ||W[l]||², minimised by
+    mini-batch gradient descent with momentum, Adam or L-BFGS.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or array-like of int, default=(100,)
+        n[1], ..., n[L-1], the number of units of each hidden layer. An int means
+        one hidden layer; an empty tuple means no hidden layer (L = 1: logistic
+        or softmax regression).
+
+    activation : {"identity", "logistic", "sigmoid", "tanh", "relu", \
+            "leaky_relu"} or list of those, default="relu"
+        Hidden-unit activation g, or one per hidden layer. "sigmoid" is an alias
+        of "logistic"; "leaky_relu" is max(0.01 z, z).
+
+    learning_rate : float, default=0.001
+        The step size α (``learning_rate_init`` in MLPClassifier). How it changes
+        over the epochs is ``learning_rate_schedule``. Not used by "lbfgs".
+
+    solver : {"sgd", "adam", "lbfgs"}, default="adam"
+        "sgd": mini-batch gradient descent with (Nesterov) momentum; "adam":
+        Adam; "lbfgs": SciPy's L-BFGS-B on the full batch.
+
+    alpha : float, default=0.0001
+        L2 penalty λ, added to the cost as λ/(2m) sum_l ||W[l]||²_F.
+
+    batch_size : int, "auto" or None, default="auto"
+        Mini-batch size for "sgd" and "adam". "auto" is min(200, n_samples);
+        None is the whole training set (batch gradient descent).
+
+    max_iter : int, default=200
+        Maximum number of epochs ("sgd", "adam") or of iterations ("lbfgs").
+
+    learning_rate_schedule : {"constant", "invscaling", "adaptive"}, \
+            default="constant"
+        How α changes during training ("sgd" and "adam"). "constant" keeps α;
+        "invscaling" uses α / (t + 1)**power_t after each epoch, t being the
+        number of samples seen; "adaptive" keeps α while training improves and
+        divides it by 5 each time it stops improving for ``n_iter_no_change``
+        epochs. (MLPClassifier calls this ``learning_rate`` and applies it to
+        "sgd" only.)
+
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+
+    momentum : float, default=0.9
+        Momentum μ of "sgd", in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether "sgd" uses Nesterov's momentum.
+
+    beta_1 : float, default=0.9
+        Decay of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's ε.
+
+    init : {"auto", "he", "glorot", "small"}, default="auto"
+        Weight initialisation: "he" draws N(0, 2/n[l-1]), "glorot" draws
+        U(±sqrt(6/(n[l-1] + n[l]))), "small" draws 0.01 N(0, 1); "auto" uses He
+        for ReLU-family layers and Glorot for the others. Biases start at 0.
+
+    early_stopping : bool, default=False
+        Set aside ``validation_fraction`` of the training data (stratified),
+        stop when its accuracy has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+        "sgd" and "adam" only.
+
+    validation_fraction : float, default=0.1
+        Share of the training data set aside for early stopping, in (0, 1).
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` before training stops
+        (or, with the "adaptive" schedule, α is divided by 5).
+
+    tol : float, default=1e-4
+        Smallest improvement of the loss (or validation score) that counts. For
+        "lbfgs", the gradient tolerance.
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at each epoch ("sgd", "adam").
+
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class, multiplied into ``sample_weight``. "balanced" uses
+        n_samples / (n_classes * np.bincount(y)).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the shuffling and the early-stopping
+        split. An int gives identical models run after run.
+
+    warm_start : bool, default=False
+        Continue from the weights of the previous ``fit`` instead of
+        re-initialising them.
+
+    verbose : bool, default=False
+        Print the loss after each epoch.
+
+    max_fun : int, default=15000
+        Maximum number of cost evaluations of "lbfgs".
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string feature names.
+
+    coefs_ : list of ndarray
+        ``coefs_[l-1]`` is W[l]ᵀ of the course, of shape (n[l-1], n[l]).
+
+    intercepts_ : list of ndarray
+        ``intercepts_[l-1]`` is b[l] of the course, of shape (n[l],).
+
+    n_layers_ : int
+        L + 1, the number of layers counting the input layer.
+
+    n_outputs_ : int
+        n[L], the number of output units.
+
+    out_activation_ : str
+        "logistic" (binary, multilabel) or "softmax" (multiclass).
+
+    loss_ : float
+        The cost J at the end of training.
+
+    best_loss_ : float or None
+        The smallest training cost reached; None with early stopping.
+
+    loss_curve_ : list of float
+        J after each epoch ("sgd", "adam") or iteration ("lbfgs").
+
+    validation_scores_ : list of float or None
+        Validation accuracy after each epoch, with early stopping.
+
+    best_validation_score_ : float or None
+        The best validation accuracy, with early stopping.
+
+    n_iter_ : int
+        Epochs (or L-BFGS iterations) run by the last ``fit``; counts the calls
+        of ``partial_fit``.
+
+    t_ : int
+        Training samples seen by the solver, over all fits.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdnn import DeepNetClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = DeepNetClassifier(hidden_layer_sizes=(16, 16), solver="lbfgs",
+    ...                         random_state=0).fit(X, y)
+    >>> [W.shape for W in clf.coefs_]
+    [(4, 16), (16, 16), (16, 3)]
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> round(clf.score(X, y), 2) >= 0.97
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "solver": [StrOptions({"sgd", "adam", "lbfgs"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_schedule": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "init": [StrOptions({"auto", "he", "glorot", "small"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        learning_rate=0.001,
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        max_iter=200,
+        learning_rate_schedule="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        init="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        class_weight=None,
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.learning_rate_schedule = learning_rate_schedule
+        self.power_t = power_t
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.init = init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.max_fun = max_fun
+
+    # ------------------------------------------------------------------
+    # Parameters
+    # ------------------------------------------------------------------
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : DeepNetClassifier
+            This estimator.
+        """
+        if "learning_rate_init" in params:
+            raise ValueError(
+                "DeepNetClassifier has no parameter 'learning_rate_init': the step "
+                "size is called 'learning_rate', and MLPClassifier's "
+                "'learning_rate' (the schedule) is 'learning_rate_schedule'."
+            )
+        return super().set_params(**params)
+
+    def _validate_params(self):
+        if isinstance(self.learning_rate, str):
+            raise InvalidParameterError(
+                f"learning_rate={self.learning_rate!r} is a string, but "
+                "DeepNetClassifier's learning_rate is the step size α (a float > 0, "
+                "MLPClassifier's learning_rate_init). For the schedule use "
+                f"learning_rate_schedule={self.learning_rate!r}."
+            )
+        super()._validate_params()
+        self._hidden_layer_sizes()
+        self._hidden_activations()
+
+    def _hidden_layer_sizes(self):
+        """n[1..L-1] as a tuple of int, validated."""
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral) and not isinstance(sizes, bool):
+            sizes = [sizes]
+        sizes = list(np.asarray(sizes, dtype=object).ravel())
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in sizes
+        ):
+            raise InvalidParameterError(
+                "hidden_layer_sizes must be a positive int or a sequence of positive "
+                f"ints (units per hidden layer), got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(n) for n in sizes)
+
+    def _hidden_activations(self):
+        """g[1..L-1] as a tuple of canonical names, validated."""
+        n_hidden = len(self._hidden_layer_sizes())
+        activation = self.activation
+        if isinstance(activation, str):
+            activation = [activation] * n_hidden
+        activation = list(activation)
+        unknown = [g for g in activation if g not in _ACTIVATION_NAMES]
+        if unknown:
+            raise InvalidParameterError(
+                f"Unknown activation {unknown[0]!r} in activation={self.activation!r}; "
+                f"choose from {sorted(_ACTIVATION_NAMES)}."
+            )
+        if len(activation) != n_hidden:
+            raise InvalidParameterError(
+                f"activation={self.activation!r} gives {len(activation)} "
+                f"activations but hidden_layer_sizes={self.hidden_layer_sizes!r} has "
+                f"{n_hidden} hidden layers; give one activation per hidden layer or "
+                "a single string."
+            )
+        return tuple(_ACTIVATION_ALIASES.get(g, g) for g in activation)
+
+    # ------------------------------------------------------------------
+    # Fitted parameters: views of the flat vector self._theta
+    # ------------------------------------------------------------------
+    @property
+    def coefs_(self):
+        """list of ndarray: ``coefs_[l-1]`` is W[l]ᵀ, of shape (n[l-1], n[l])."""
+        return self._network.unpack(self._theta)[0][1:]
+
+    @coefs_.setter
+    def coefs_(self, values):
+        self._assign_layers(values, which=0, name="coefs_")
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: ``intercepts_[l-1]`` is b[l], of shape (n[l],)."""
+        return self._network.unpack(self._theta)[1][1:]
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        self._assign_layers(values, which=1, name="intercepts_")
+
+    def _assign_layers(self, values, which, name):
+        check_is_fitted(self)
+        targets = self._network.unpack(self._theta)[which][1:]
+        values = list(values)
+        shapes = [np.shape(v) for v in values]
+        expected = [t.shape for t in targets]
+        if shapes != expected:
+            raise ValueError(f"{name} must have shapes {expected}, got {shapes}.")
+        for target, value in zip(targets, values):
+            target[...] = value
+
+    def _multilabel(self):
+        return self._label_binarizer.y_type_.startswith("multilabel")
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "_theta")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    # ------------------------------------------------------------------
+    # Fitting
+    # ------------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data X and labels y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The training data. float32 data trains in float32.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample, multiplied by ``class_weight``.
+
+        Returns
+        -------
+        self : DeepNetClassifier
+            The fitted estimator.
+        """
+        return self._fit_transaction(X, y, sample_weight, incremental=False)
+
+    @available_if(_is_stochastic)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Run one epoch of the solver over X, y, keeping the current weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data set. Required on the first call (unless
+            y is a multilabel indicator matrix); may be omitted afterwards.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : DeepNetClassifier
+            The updated estimator.
+        """
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out set across calls. Set early_stopping=False."
+            )
+        return self._fit_transaction(
+            X, y, sample_weight, incremental=True, classes=classes
+        )
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
+        """Fit, restoring the previous state if anything fails."""
+        saved = dict(self.__dict__)
+        try:
+            problem = self._prepare(X, y, sample_weight, incremental, classes)
+            if self.solver == "lbfgs":
+                self._train_lbfgs(problem)
+            else:
+                self._train_stochastic(problem, incremental)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        return self
+
+    def _prepare(self, X, y, sample_weight, incremental, classes=None):
+        """Validate the data and set up the network, weights and targets.
+
+        Sets the label and input attributes (``classes_``, ``n_features_in_``,
+        ...) and returns everything training needs. Never modifies arrays of a
+        previous fit in place.
+        """
+        hidden_layer_sizes = self._hidden_layer_sizes()
+        hidden_activations = self._hidden_activations()
+        fitted = hasattr(self, "_theta")
+        first_pass = not fitted or (not self.warm_start and not incremental)
+
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        Y = self._binarize(y, incremental, first_pass, classes).astype(X.dtype)
+
+        sample_weight = self._sample_weight(sample_weight, X, y, incremental)
+
+        n_outputs = Y.shape[1]
+        output = (
+            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
+        )
+        layer_units = (X.shape[1], *hidden_layer_sizes, n_outputs)
+        network = Network(layer_units, hidden_activations, output)
+        random_state = check_random_state(self.random_state)
+        rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+
+        if first_pass:
+            theta = np.zeros(network.n_params, dtype=X.dtype)
+            W, b = network.unpack(theta)
+            initialize(W, b, rng, layer_initializers(self.init, network.activations()))
+            self.n_iter_ = 0
+            self.t_ = 0
+            self.loss_curve_ = []
+            self._optimizer = None
+            self._schedule = None
+            self._no_improvement_count = 0
+            if self.early_stopping:
+                self.best_loss_ = None
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+            else:
+                self.best_loss_ = np.inf
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
+        else:
+            if self._network.layer_units != layer_units:
+                raise ValueError(
+                    f"Cannot continue training a network of layer sizes "
+                    f"{self._network.layer_units} with layer sizes {layer_units} "
+                    f"(hidden_layer_sizes={self.hidden_layer_sizes!r}). Set "
+                    "warm_start=False to train a new network."
+                )
+            theta = self._theta.astype(X.dtype, copy=True)
+            self.loss_curve_ = list(self.loss_curve_)
+            if self.validation_scores_ is not None:
+                self.validation_scores_ = list(self.validation_scores_)
+            self._optimizer = copy.deepcopy(self._optimizer)
+            self._schedule = copy.deepcopy(self._schedule)
+
+        self._network = network
+        self._theta = theta
+        self.n_layers_ = len(layer_units)
+        self.n_outputs_ = n_outputs
+        self.out_activation_ = output
+        return {
+            "X": X,
+            "y": y,
+            "Y": Y,
+            "sample_weight": sample_weight,
+            "random_state": random_state,
+            "rng": rng,
+        }
+
+    def _binarize(self, y, incremental, first_pass, classes):
+        """Set ``classes_`` (on a first pass) and return the 0/1 target matrix."""
+        is_multilabel = type_of_target(y).startswith("multilabel")
+        if first_pass:
+            binarizer = LabelBinarizer()
+            if incremental and classes is None and not is_multilabel:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: the "
+                    "list of every class of the whole data set, e.g. np.unique(y)."
+                )
+            binarizer.fit(y if classes is None or is_multilabel else classes)
+            if not is_multilabel and len(binarizer.classes_) < 2:
+                raise ValueError(
+                    "DeepNetClassifier needs samples of at least 2 classes in the "
+                    f"data, but the data contains only one class: "
+                    f"{binarizer.classes_[0]!r}."
+                )
+            if incremental and classes is not None and not is_multilabel:
+                unseen = np.setdiff1d(unique_labels(y), binarizer.classes_)
+                if len(unseen):
+                    raise ValueError(
+                        f"y has labels {unseen.tolist()} that are not in "
+                        f"classes={binarizer.classes_.tolist()}."
+                    )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+            return binarizer.transform(y)
+
+        labels = unique_labels(y)
+        if incremental:
+            if classes is not None and not np.array_equal(
+                unique_labels(classes), self.classes_
+            ):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} is not the same as "
+                    f"classes_={self.classes_.tolist()} of the earlier fit."
+                )
+            unseen = np.setdiff1d(labels, self.classes_)
+            if len(unseen):
+                raise ValueError(
+                    f"y has labels {unseen.tolist()} that are not in "
+                    f"classes_={self.classes_.tolist()} of the earlier fit."
+                )
+        elif set(labels) != set(self.classes_):
+            raise ValueError(
+                "warm_start can only continue training on y with the same classes "
+                f"as the earlier fit: classes_={self.classes_.tolist()}, y has "
+                f"{labels.tolist()}. Set warm_start=False to train a new network."
+            )
+        return self._label_binarizer.transform(y)
+
+    def _sample_weight(self, sample_weight, X, y, incremental):
+        """Per-sample weights s_i = sample_weight_i * class_weight[y_i], or None."""
+        if sample_weight is None and self.class_weight is None:
+            return None
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if self.class_weight is not None:
+            if self._multilabel():
+                raise ValueError(
+                    "class_weight is not supported for multilabel y; pass "
+                    "sample_weight instead."
+                )
+            if self.class_weight == "balanced":
+                if incremental:
+                    raise ValueError(
+                        "class_weight='balanced' is not supported by partial_fit: "
+                        "one batch does not tell the class frequencies. Compute them "
+                        "with sklearn.utils.class_weight.compute_class_weight("
+                        "'balanced', classes=..., y=...) on the full y and pass the "
+                        "dict."
+                    )
+                class_weight = compute_class_weight(
+                    "balanced", classes=self.classes_, y=y
+                )
+            else:
+                unknown = set(self.class_weight) - set(self.classes_)
+                if unknown:
+                    raise ValueError(
+                        f"class_weight names classes {sorted(unknown, key=str)} that "
+                        f"are not in classes_={self.classes_.tolist()}."
+                    )
+                class_weight = np.array(
+                    [self.class_weight.get(label, 1.0) for label in self.classes_]
+                )
+            sample_weight = sample_weight * class_weight[
+                np.searchsorted(self.classes_, y)
+            ].astype(X.dtype)
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "The sample weights (times class_weight) sum to zero: no sample "
+                "would count. Give some samples a positive weight."
+            )
+        return sample_weight
+
+    def _make_optimizer(self, n_params, dtype):
+        if self.solver == "sgd":
+            return SGD(n_params, dtype, self.momentum, self.nesterovs_momentum)
+        return Adam(n_params, dtype, self.beta_1, self.beta_2, self.epsilon)
+
+    def _diverged(self, where):
+        return ValueError(
+            f"Training diverged: the cost became non-finite {where}. Scale the "
+            "input (e.g. StandardScaler) or lower learning_rate (now "
+            f"{self.learning_rate!r}); the estimator was left as it was before fit."
+        )
+
+    def _train_stochastic(self, problem, incremental):
+        network, theta = self._network, self._theta
+        X, y, Y, sw = problem["X"], problem["y"], problem["Y"], problem["sample_weight"]
+        if self._optimizer is None:
+            self._optimizer = self._make_optimizer(network.n_params, theta.dtype)
+            self._schedule = LearningRateSchedule(
+                self.learning_rate, self.learning_rate_schedule, self.power_t
+            )
+        optimizer, schedule = self._optimizer, self._schedule
+
+        X_val = y_val = sw_val = None
+        if self.early_stopping:
+            X, X_val, y, y_val, Y, sw, sw_val = self._split_validation(
+                X, y, Y, sw, problem["random_state"]
+            )
+            best_theta = theta.copy()
+
+        n_samples = X.shape[0]
+        batch_size = self._resolve_batch_size(n_samples)
+        cache = network.allocate_cache(batch_size, theta.dtype)
+        grad = np.empty_like(theta)
+        epoch_start = np.empty_like(theta)
+        dense = not sp.issparse(X)
+        if dense:
+            X_batch = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        Y_batch = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+        sw_batch = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
+        total_weight = n_samples if sw is None else float(sw.sum())
+        rng = problem["rng"]
+        if not incremental:
+            self.n_iter_ = 0
+
+        try:
+            for _ in range(self.max_iter):
+                np.copyto(epoch_start, theta)
+                order = rng.permutation(n_samples) if self.shuffle else None
+                epoch_cost = 0.0
+                for start in range(0, n_samples, batch_size):
+                    stop = min(start + batch_size, n_samples)
+                    if order is None:
+                        Xb, Yb = X[start:stop], Y[start:stop]
+                        sb = None if sw is None else sw[start:stop]
+                    else:
+                        idx = order[start:stop]
+                        m = stop - start
+                        Xb = (
+                            np.take(X, idx, axis=0, out=X_batch[:m])
+                            if dense
+                            else X[idx]
+                        )
+                        Yb = np.take(Y, idx, axis=0, out=Y_batch[:m])
+                        sb = (
+                            None
+                            if sw is None
+                            else np.take(sw, idx, out=sw_batch[:m])
+                        )
+                    batch_weight = stop - start if sb is None else float(sb.sum())
+                    if batch_weight <= 0:
+                        continue
+                    cost = network.cost_and_gradient(
+                        theta, Xb, Yb, sb, self.alpha, grad, cache, batch_weight
+                    )
+                    if not np.isfinite(cost):
+                        raise self._diverged(f"in epoch {self.n_iter_ + 1}")
+                    epoch_cost += cost * batch_weight
+                    optimizer.update(theta, grad, schedule.learning_rate)
+
+                self.n_iter_ += 1
+                self.t_ += n_samples
+                self.loss_ = epoch_cost / total_weight
+                self.loss_curve_.append(self.loss_)
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
+
+                if self.early_stopping:
+                    score = self._validation_score(theta, X_val, y_val, sw_val)
+                    self.validation_scores_.append(score)
+                    if self.verbose:
+                        print(f"Validation score: {score:f}")
+                    improved = score >= self.best_validation_score_ + self.tol
+                    if score > self.best_validation_score_:
+                        self.best_validation_score_ = score
+                        np.copyto(best_theta, theta)
+                else:
+                    improved = self.loss_ <= self.best_loss_ - self.tol
+                    self.best_loss_ = min(self.best_loss_, self.loss_)
+                self._no_improvement_count = (
+                    0 if improved else self._no_improvement_count + 1
+                )
+                schedule.epoch_ends(self.t_)
+
+                if self._no_improvement_count > self.n_iter_no_change:
+                    what = "Validation score" if self.early_stopping else "Training loss"
+                    msg = (
+                        f"{what} did not improve more than tol={self.tol} for "
+                        f"{self.n_iter_no_change} consecutive epochs."
+                    )
+                    if schedule.plateau():
+                        if self.verbose:
+                            print(msg + " Stopping.")
+                        break
+                    if self.verbose:
+                        print(f"{msg} Setting learning rate to {schedule.learning_rate}")
+                    self._no_improvement_count = 0
+
+                if incremental:
+                    break
+            else:
+                warnings.warn(
+                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet. Increase "
+                    "max_iter, or scale the data.",
+                    ConvergenceWarning,
+                )
+        except KeyboardInterrupt:
+            np.copyto(theta, epoch_start)
+            warnings.warn(
+                "Training interrupted by the user: keeping the weights of the last "
+                f"completed epoch ({self.n_iter_}).",
+                UserWarning,
+            )
+
+        if self.early_stopping:
+            np.copyto(theta, best_theta)
+
+    def _split_validation(self, X, y, Y, sw, random_state):
+        stratify = y if y.ndim == 1 else None
+        arrays = [X, y, Y] if sw is None else [X, y, Y, sw]
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=random_state,
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"early_stopping=True cannot set aside validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples, stratified by "
+                f"class: {exc} Use more data, a larger validation_fraction, or "
+                "early_stopping=False."
+            ) from exc
+        X_train, X_val, y_train, y_val, Y_train, _ = parts[:6]
+        sw_train, sw_val = (None, None) if sw is None else parts[6:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                f"The validation set for early stopping has {X_val.shape[0]} "
+                "sample(s). Increase validation_fraction or the size of the data."
+            )
+        return X_train, X_val, y_train, y_val, Y_train, sw_train, sw_val
+
+    def _resolve_batch_size(self, n_samples):
+        if self.batch_size is None:
+            return n_samples
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} "
+                "training samples; using batches of all of them.",
+                UserWarning,
+            )
+        return min(self.batch_size, n_samples)
+
+    def _validation_score(self, theta, X, y, sample_weight):
+        W, b = self._network.unpack(theta)
+        Z_L = self._network.predict_logits(X, W, b)
+        return accuracy_score(y, self._labels(Z_L), sample_weight=sample_weight)
+
+    def _train_lbfgs(self, problem):
+        network, theta = self._network, self._theta
+        X, Y, sw = problem["X"], problem["Y"], problem["sample_weight"]
+        n_samples = X.shape[0]
+        total_weight = n_samples if sw is None else float(sw.sum())
+        cache = network.allocate_cache(n_samples, theta.dtype)
+        grad = np.empty_like(theta)
+
+        def cost_and_gradient(x):
+            theta[...] = x
+            cost = network.cost_and_gradient(
+                theta, X, Y, sw, self.alpha, grad, cache, total_weight
+            )
+            return cost, grad.astype(np.float64)
+
+        def record(intermediate_result):
+            self.loss_curve_.append(float(intermediate_result.fun))
+
+        result = scipy.optimize.minimize(
+            cost_and_gradient,
+            theta.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=record,
+            options={"maxiter": self.max_iter, "maxfun": self.max_fun, "gtol": self.tol},
+        )
+        if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
+            raise self._diverged("during L-BFGS")
+        if result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iterations (status "
+                f"{result.status}: {result.message}). Increase max_iter or max_fun, "
+                "or scale the data.",
+                ConvergenceWarning,
+            )
+        theta[...] = result.x
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.t_ += n_samples * self.n_iter_
+        self.loss_ = float(result.fun)
+        self.best_loss_ = min(self.loss_curve_ + [self.loss_])
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=self._theta.dtype,
+            reset=False,
+        )
+        W, b = self._network.unpack(self._theta)
+        return self._network.predict_logits(X, W, b)
+
+    def _labels(self, Z_L):
+        """Class labels from output logits (ŷ > 0.5 is Z[L] > 0)."""
+        if self.out_activation_ == "softmax":
+            return self.classes_[np.argmax(Z_L, axis=1)]
+        if self._multilabel():
+            return self._label_binarizer.inverse_transform((Z_L > 0).astype(int))
+        return self.classes_[(Z_L[:, 0] > 0).astype(int)]
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (a 0/1 indicator matrix for multilabel y).
+        """
+        return self._labels(self._logits(X))
+
+    def predict_proba(self, X):
+        """Probability estimates ŷ = A[L].
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``. For
+            multilabel y, the independent probability of each label.
+            Probabilities that underflow are reported as the smallest normal
+            float, so ``log(predict_proba(X))`` stays finite.
+        """
+        Z_L = self._binary_as_two_columns(self._logits(X))
+        proba = OUTPUT_ACTIVATIONS[self.out_activation_](Z_L, out=Z_L)
+        return np.maximum(proba, np.finfo(proba.dtype).tiny, out=proba)
+
+    def predict_log_proba(self, X):
+        """Log of the probability estimates, computed in log space.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            log ŷ, finite even where ŷ underflows to 0.
+        """
+        Z_L = self._binary_as_two_columns(self._logits(X))
+        return LOG_OUTPUT_ACTIVATIONS[self.out_activation_](Z_L)
+
+    def _binary_as_two_columns(self, Z_L):
+        """For a binary problem, the logits (-z, z) of both classes."""
+        if self.n_outputs_ == 1 and not self._multilabel():
+            return np.hstack([-Z_L, Z_L])
+        return Z_L

@@ -1,0 +1,107 @@
+"""Output layers: output activation, cross-entropy loss and dZ[L].
+
+Two output layers cover every classification target:
+
+``"logistic"``
+    Independent sigmoid units with binary cross-entropy,
+    L(a, y) = -(y log a + (1 - y) log(1 - a)) summed over the units. One unit for
+    a binary problem, one per label for a multilabel indicator matrix.
+``"softmax"``
+    Softmax units with categorical cross-entropy, L(a, y) = -sum_k y_k log a_k.
+
+Both are the canonical link of their loss, which is why their backward step is
+the same one line, dZ[L] = A[L] - Y (see :func:`output_delta`). The losses are
+computed from the logits Z[L] in log space, never from clipped probabilities, so
+they are exact and finite for any finite Z[L].
+"""
+
+import numpy as np
+from scipy.special import expit
+
+
+def _logsumexp(Z):
+    """log(sum_k exp(z_k)) along the rows, without overflow."""
+    Z_max = Z.max(axis=1, keepdims=True)
+    out = np.log(np.exp(Z - Z_max).sum(axis=1))
+    out += Z_max[:, 0]
+    return out
+
+
+def logistic(Z, out):
+    """A = 1 / (1 + exp(-Z)), elementwise."""
+    return expit(Z, out=out)
+
+
+def log_logistic(Z):
+    """log A = -log(1 + exp(-Z)), finite where A underflows."""
+    return -np.logaddexp(0.0, -Z)
+
+
+def logistic_loss(Z, Y):
+    """Binary cross-entropy of each row, summed over the sigmoid units.
+
+    Uses L(z, y) = log(1 + exp(z)) - y z, which equals
+    -(y log a + (1 - y) log(1 - a)) with a = sigmoid(z).
+    """
+    loss = np.logaddexp(0.0, Z)
+    loss -= Y * Z
+    return loss.sum(axis=1)
+
+
+def softmax(Z, out):
+    """A = exp(Z) / sum_k exp(Z_k), row by row."""
+    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def log_softmax(Z):
+    """log A = Z - logsumexp(Z), finite where A underflows."""
+    return Z - _logsumexp(Z)[:, np.newaxis]
+
+
+def softmax_loss(Z, Y):
+    """Categorical cross-entropy of each row: logsumexp(z) - sum_k y_k z_k."""
+    return _logsumexp(Z) - (Y * Z).sum(axis=1)
+
+
+OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
+LOG_OUTPUT_ACTIVATIONS = {"logistic": log_logistic, "softmax": log_softmax}
+LOSSES = {"logistic": logistic_loss, "softmax": softmax_loss}
+
+
+def total_loss(output, Z, Y, sample_weight=None):
+    """Sum over the rows of the (weighted) cross-entropy L(A[L], Y).
+
+    Parameters
+    ----------
+    output : {"logistic", "softmax"}
+        The output layer.
+    Z : ndarray of shape (m, n[L])
+        The output logits Z[L].
+    Y : ndarray of shape (m, n[L])
+        The targets, one-hot (softmax) or 0/1 indicators (logistic).
+    sample_weight : ndarray of shape (m,), default=None
+        Weight s_i of each row; ``None`` weighs every row 1.
+
+    Returns
+    -------
+    loss : float
+        sum_i s_i L(a_i, y_i). Divide by sum_i s_i (m without weights) for J.
+    """
+    per_sample = LOSSES[output](Z, Y)
+    if sample_weight is None:
+        return float(per_sample.sum())
+    return float(per_sample @ sample_weight)
+
+
+def output_delta(A, Y, out):
+    """dZ[L] = A[L] - Y.
+
+    For a sigmoid output with binary cross-entropy, and for a softmax output with
+    categorical cross-entropy, dL/dZ[L] simplifies to A[L] - Y (the output
+    activation is the canonical link of the loss), so the derivative of the
+    output activation never has to be formed.
+    """
+    return np.subtract(A, Y, out=out)

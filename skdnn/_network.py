@@ -1,0 +1,317 @@
+"""An L-layer fully connected network: parameter layout, forward and backward.
+
+Notation
+--------
+The course writes one example per *column*: A[l] has shape (n[l], m) and
+Z[l] = W[l] A[l-1] + b[l] with W[l] of shape (n[l], n[l-1]). NumPy and
+scikit-learn keep one example per *row*, so every array here is the transpose of
+the course's:
+
+=============  ====================  ===========================
+course         here                  shape
+=============  ====================  ===========================
+A[l], Z[l]     ``A[l]``, ``Z[l]``    (m, n[l])
+W[l]           ``W[l]`` = W[l]ᵀ      (n[l-1], n[l])
+b[l]           ``b[l]``              (n[l],)
+=============  ====================  ===========================
+
+and the equations read, row-major::
+
+    Z[l] = A[l-1] @ W[l] + b[l]             A[l] = g[l](Z[l])
+    dZ[l] = dA[l] * g[l]'(Z[l])             dW[l] = A[l-1]ᵀ @ dZ[l] / m
+    db[l] = sum over rows of dZ[l] / m      dA[l-1] = dZ[l] @ W[l]ᵀ
+
+Lists are indexed by the layer number l = 0..L as in the course; entries a layer
+does not have (W[0], Z[0], ...) are ``None``.
+
+All parameters live in one contiguous flat vector ``theta``: every W[l]
+(row-major) first, then every b[l]. ``W[l]`` and ``b[l]`` are views into it, so
+an optimiser updates the whole network in one vectorised step and L-BFGS works on
+``theta`` directly. The L2 penalty covers exactly ``theta[:n_weights]``.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS, BACKWARDS
+from ._losses import (
+    LOG_OUTPUT_ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    output_delta,
+    total_loss,
+)
+
+# Rows per block when predicting, so huge inputs never need n_samples x width.
+PREDICT_CHUNK_ROWS = 4096
+
+
+def _matmul(A, W, out):
+    """out = A @ W for a dense or sparse A."""
+    if sp.issparse(A):
+        out[...] = A @ W
+        return out
+    return np.matmul(A, W, out=out)
+
+
+def _matmul_transposed(A, dZ, out):
+    """out = Aᵀ @ dZ for a dense or sparse A."""
+    if sp.issparse(A):
+        out[...] = A.T @ dZ
+        return out
+    return np.matmul(A.T, dZ, out=out)
+
+
+class Network:
+    """Layout and propagation of an L-layer fully connected network.
+
+    Holds no parameters: those come as a flat vector ``theta``, which
+    :meth:`unpack` turns into per-layer views.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        n[0], n[1], ..., n[L]: input features, hidden units, output units.
+    hidden_activations : sequence of str
+        g[1], ..., g[L-1], keys of ``_activations.ACTIVATIONS``.
+    output : {"logistic", "softmax"}
+        The output layer g[L] and its cross-entropy loss.
+    """
+
+    def __init__(self, layer_units, hidden_activations, output):
+        self.layer_units = tuple(int(n) for n in layer_units)
+        self.hidden_activations = tuple(hidden_activations)
+        self.output = output
+        if len(self.hidden_activations) != self.n_layers - 1:
+            raise ValueError(
+                f"Expected {self.n_layers - 1} hidden activations, got "
+                f"{len(self.hidden_activations)}."
+            )
+        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
+        self.n_params = self.n_weights + sum(self.layer_units[1:])
+
+    @property
+    def n_layers(self):
+        """L, the number of layers with parameters."""
+        return len(self.layer_units) - 1
+
+    def unpack(self, theta):
+        """Views W[l], b[l] of the flat parameter vector.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (n_params,)
+            The flat parameter vector, or a gradient laid out the same way.
+
+        Returns
+        -------
+        W : list of ndarray
+            ``W[l]`` of shape (n[l-1], n[l]); ``W[0]`` is None.
+        b : list of ndarray
+            ``b[l]`` of shape (n[l],); ``b[0]`` is None.
+        """
+        W, b = [None], [None]
+        w_start, b_start = 0, self.n_weights
+        for n_in, n_out in zip(self.layer_units[:-1], self.layer_units[1:]):
+            W.append(theta[w_start : w_start + n_in * n_out].reshape(n_in, n_out))
+            b.append(theta[b_start : b_start + n_out])
+            w_start += n_in * n_out
+            b_start += n_out
+        return W, b
+
+    def activations(self):
+        """g[1], ..., g[L] as names, the output layer's last."""
+        return (*self.hidden_activations, self.output)
+
+    def allocate_cache(self, m, dtype, backward=True):
+        """Buffers Z[l], A[l] (and dZ[l]) for l = 1..L, for batches of up to m rows.
+
+        Parameters
+        ----------
+        m : int
+            The largest batch the buffers will hold.
+        dtype : numpy dtype
+            float32 or float64.
+        backward : bool, default=True
+            Whether to allocate the dZ[l] buffers of the backward pass.
+
+        Returns
+        -------
+        cache : dict of list of ndarray
+            Keys "Z", "A", "dZ"; each list indexed by l, entry 0 is None.
+        """
+        buffers = {"Z": [None], "A": [None]}
+        if backward:
+            buffers["dZ"] = [None]
+        for n in self.layer_units[1:]:
+            for key in buffers:
+                buffers[key].append(np.empty((m, n), dtype=dtype))
+        return buffers
+
+    def forward(self, X, W, b, cache):
+        """Forward propagation, keeping Z[l] and A[l] for the backward pass.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (m, n[0])
+            A[0], the input batch.
+        W, b : list of ndarray
+            Parameter views from :meth:`unpack`.
+        cache : dict of list of ndarray
+            Buffers from :meth:`allocate_cache` with at least m rows.
+
+        Returns
+        -------
+        Z, A : list of ndarray
+            Z[l] and A[l] for l = 0..L (views of the first m rows of the
+            buffers; Z[0] is None and A[0] is X). A[L] is ŷ.
+        """
+        m = X.shape[0]
+        Z = [None] + [buffer[:m] for buffer in cache["Z"][1:]]
+        A = [X] + [buffer[:m] for buffer in cache["A"][1:]]
+        for l, g in enumerate(self.activations(), start=1):
+            _matmul(A[l - 1], W[l], out=Z[l])
+            Z[l] += b[l]
+            if l < self.n_layers:
+                ACTIVATIONS[g](Z[l], out=A[l])
+            else:
+                OUTPUT_ACTIVATIONS[g](Z[l], out=A[l])
+        return Z, A
+
+    def backward(self, Z, A, Y, sample_weight, W, dW, db, cache):
+        """Backward propagation of the *summed* loss into dW and db.
+
+        Computes the gradient of sum_i s_i L(ŷ_i, y_i); the caller divides by the
+        total weight (m without sample weights) and adds the L2 term.
+
+        Parameters
+        ----------
+        Z, A : list of ndarray
+            The cache returned by :meth:`forward`.
+        Y : ndarray of shape (m, n[L])
+            The targets.
+        sample_weight : ndarray of shape (m,) or None
+            Weight of each row.
+        W : list of ndarray
+            Parameter views from :meth:`unpack`.
+        dW, db : list of ndarray
+            Gradient views from :meth:`unpack` of the gradient vector, written in
+            place.
+        cache : dict of list of ndarray
+            Buffers from :meth:`allocate_cache`, for the dZ[l].
+        """
+        m = Y.shape[0]
+        L = self.n_layers
+        dZ = output_delta(A[L], Y, out=cache["dZ"][L][:m])
+        if sample_weight is not None:
+            dZ *= sample_weight[:, np.newaxis]
+        for l in range(L, 0, -1):
+            _matmul_transposed(A[l - 1], dZ, out=dW[l])
+            np.sum(dZ, axis=0, out=db[l])
+            if l > 1:
+                dA = np.matmul(dZ, W[l].T, out=cache["dZ"][l - 1][:m])
+                g = self.hidden_activations[l - 2]
+                dZ = BACKWARDS[g](Z[l - 1], A[l - 1], dA)
+
+    def cost(self, theta, X, Y, sample_weight, alpha, cache, total_weight=None):
+        """The cost J at ``theta``, by forward propagation only.
+
+        J = (sum_i s_i L(ŷ_i, y_i) + alpha/2 * sum_l ||W[l]||²) / sum_i s_i,
+        which is the course's (1/m) sum_i L(ŷ_i, y_i) + λ/(2m) sum_l ||W[l]||²_F
+        when every s_i = 1.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (n_params,)
+            Flat parameters.
+        X : {ndarray, sparse matrix} of shape (m, n[0])
+            The batch.
+        Y : ndarray of shape (m, n[L])
+            The targets.
+        sample_weight : ndarray of shape (m,) or None
+            Weight of each row.
+        alpha : float
+            L2 penalty λ.
+        cache : dict of list of ndarray
+            Buffers from :meth:`allocate_cache` with at least m rows.
+        total_weight : float, default=None
+            sum_i s_i; computed from ``sample_weight`` (or m) when None.
+
+        Returns
+        -------
+        J : float
+            The cost.
+        """
+        W, b = self.unpack(theta)
+        Z, _ = self.forward(X, W, b, cache)
+        return self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
+
+    def cost_and_gradient(
+        self, theta, X, Y, sample_weight, alpha, grad, cache, total_weight=None
+    ):
+        """The cost J (see :meth:`cost`) and its gradient dJ/dtheta.
+
+        Parameters are those of :meth:`cost`, plus ``grad``, an ndarray of shape
+        (n_params,) written in place with the gradient.
+
+        Returns
+        -------
+        J : float
+            The cost.
+        """
+        W, b = self.unpack(theta)
+        dW, db = self.unpack(grad)
+        Z, A = self.forward(X, W, b, cache)
+        J = self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
+        self.backward(Z, A, Y, sample_weight, W, dW, db, cache)
+        grad[: self.n_weights] += alpha * theta[: self.n_weights]
+        grad /= self._total_weight(Y, sample_weight, total_weight)
+        return J
+
+    @staticmethod
+    def _total_weight(Y, sample_weight, total_weight):
+        if total_weight is not None:
+            return total_weight
+        return Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+
+    def _cost(self, Z_L, Y, sample_weight, theta, alpha, total_weight):
+        weights = theta[: self.n_weights]
+        loss = total_loss(self.output, Z_L, Y, sample_weight)
+        loss += 0.5 * alpha * float(weights @ weights)
+        return loss / self._total_weight(Y, sample_weight, total_weight)
+
+    def predict_logits(self, X, W, b):
+        """Z[L] for every row of X, computed in blocks of rows.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n[0])
+            The input.
+        W, b : list of ndarray
+            Parameter views from :meth:`unpack`.
+
+        Returns
+        -------
+        Z_L : ndarray of shape (n_samples, n[L])
+            The output logits.
+        """
+        dtype = W[1].dtype
+        n_samples = X.shape[0]
+        Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
+        cache = self.allocate_cache(
+            min(n_samples, PREDICT_CHUNK_ROWS), dtype, backward=False
+        )
+        for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
+            block = X[start : start + PREDICT_CHUNK_ROWS]
+            Z, _ = self.forward(block, W, b, cache)
+            Z_L[start : start + block.shape[0]] = Z[-1]
+        return Z_L
+
+    def predict_proba(self, X, W, b):
+        """ŷ = A[L] for every row of X."""
+        Z_L = self.predict_logits(X, W, b)
+        return OUTPUT_ACTIVATIONS[self.output](Z_L, out=Z_L)
+
+    def predict_log_proba(self, X, W, b):
+        """log ŷ for every row of X, in log space."""
+        return LOG_OUTPUT_ACTIVATIONS[self.output](self.predict_logits(X, W, b))

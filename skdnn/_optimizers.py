@@ -1,0 +1,131 @@
+"""Gradient-descent solvers on the flat parameter vector, simplest first.
+
+Each optimiser keeps its own state (velocity, moments) as flat vectors the size
+of ``theta`` and updates the whole network in place with one vectorised step,
+``update(theta, grad, learning_rate)``. The step size α comes from a
+:class:`LearningRateSchedule`.
+"""
+
+import numpy as np
+
+
+class LearningRateSchedule:
+    """The step size α over the epochs.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The initial step size α0.
+    kind : {"constant", "invscaling", "adaptive"}, default="constant"
+        "constant" keeps α0. "invscaling" sets α = α0 / (t + 1)**power_t at the
+        end of each epoch, t being the number of samples seen so far.
+        "adaptive" keeps α until training stops improving, then divides it by 5,
+        and stops once α would fall below 1e-6.
+    power_t : float, default=0.5
+        Exponent of "invscaling".
+    """
+
+    def __init__(self, learning_rate, kind="constant", power_t=0.5):
+        self.learning_rate_init = float(learning_rate)
+        self.learning_rate = float(learning_rate)
+        self.kind = kind
+        self.power_t = power_t
+
+    def epoch_ends(self, n_samples_seen):
+        """Update α after an epoch; ``n_samples_seen`` is t, counted over all fits."""
+        if self.kind == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+            )
+
+    def plateau(self):
+        """Training stopped improving: return True to stop, False to go on."""
+        if self.kind != "adaptive" or self.learning_rate <= 1e-6:
+            return True
+        self.learning_rate /= 5.0
+        return False
+
+
+class SGD:
+    """Gradient descent with (Nesterov) momentum.
+
+    v = μ v - α dθ, then θ = θ + v, or with Nesterov's momentum
+    θ = θ + μ v - α dθ (the look-ahead form used by scikit-learn).
+    With μ = 0 this is plain (mini-batch) gradient descent, θ = θ - α dθ.
+
+    Parameters
+    ----------
+    n_params : int
+        Size of the flat parameter vector.
+    dtype : numpy dtype
+        dtype of the parameters.
+    momentum : float, default=0.9
+        μ, in [0, 1].
+    nesterov : bool, default=True
+        Whether to use Nesterov's momentum.
+    """
+
+    def __init__(self, n_params, dtype, momentum=0.9, nesterov=True):
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, theta, grad, learning_rate):
+        """One step: update ``theta`` in place from ``grad``."""
+        step, v, mu = self._step, self.velocity, self.momentum
+        np.multiply(grad, learning_rate, out=step)
+        v *= mu
+        v -= step
+        if self.nesterov:
+            theta -= step
+            np.multiply(v, mu, out=step)
+            theta += step
+        else:
+            theta += v
+
+
+class Adam:
+    """Adam: momentum and RMSprop with bias correction (Kingma & Ba, 2014).
+
+    m = β1 m + (1 - β1) dθ,  v = β2 v + (1 - β2) dθ²,
+    θ = θ - α_t m / (sqrt(v) + ε)  with  α_t = α sqrt(1 - β2^t) / (1 - β1^t).
+
+    Parameters
+    ----------
+    n_params : int
+        Size of the flat parameter vector.
+    dtype : numpy dtype
+        dtype of the parameters.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moment estimates.
+    epsilon : float, default=1e-8
+        ε, keeps the division finite.
+    """
+
+    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, theta, grad, learning_rate):
+        """One step: update ``theta`` in place from ``grad``."""
+        step, b1, b2 = self._step, self.beta_1, self.beta_2
+        self.t += 1
+        self.m *= b1
+        np.multiply(grad, 1.0 - b1, out=step)
+        self.m += step
+        self.v *= b2
+        np.multiply(grad, grad, out=step)
+        step *= 1.0 - b2
+        self.v += step
+        lr_t = learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        np.sqrt(self.v, out=step)
+        step += self.epsilon
+        np.divide(self.m, step, out=step)
+        step *= lr_t
+        theta -= step
