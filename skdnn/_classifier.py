@@ -124,7 +124,8 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
     init : {"auto", "he", "glorot", "small"}, default="auto"
         Weight initialisation: "he" draws N(0, 2/n[l-1]), "glorot" draws
         U(±sqrt(6/(n[l-1] + n[l]))), "small" draws 0.01 N(0, 1); "auto" uses He
-        for ReLU-family layers and Glorot for the others. Biases start at 0.
+        for ReLU-family layers and Glorot for the others. The biases b[l] are
+        drawn from the same distribution as W[l].
 
     early_stopping : bool, default=False
         Set aside ``validation_fraction`` of the training data (stratified),
@@ -232,7 +233,10 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "solver": [StrOptions({"sgd", "adam", "lbfgs"})],
@@ -424,7 +428,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
         expected = [t.shape for t in targets]
         if shapes != expected:
             raise ValueError(f"{name} must have shapes {expected}, got {shapes}.")
-        for target, value in zip(targets, values):
+        for target, value in zip(targets, values, strict=True):
             target[...] = value
 
     def _multilabel(self):
@@ -494,6 +498,13 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
             )
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: one batch "
+                "does not tell the class frequencies. Compute them with "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', "
+                "classes=..., y=...) on the full y and pass the dict."
+            )
         return self._fit_transaction(
             X, y, sample_weight, incremental=True, classes=classes
         )
@@ -541,7 +552,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         Y = self._binarize(y, incremental, first_pass, classes).astype(X.dtype)
 
-        sample_weight = self._sample_weight(sample_weight, X, y, incremental)
+        sample_weight = self._sample_weight(sample_weight, X, y)
 
         n_outputs = Y.shape[1]
         output = (
@@ -559,17 +570,6 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             self.n_iter_ = 0
             self.t_ = 0
             self.loss_curve_ = []
-            self._optimizer = None
-            self._schedule = None
-            self._no_improvement_count = 0
-            if self.early_stopping:
-                self.best_loss_ = None
-                self.validation_scores_ = []
-                self.best_validation_score_ = -np.inf
-            else:
-                self.best_loss_ = np.inf
-                self.validation_scores_ = None
-                self.best_validation_score_ = None
         else:
             if self._network.layer_units != layer_units:
                 raise ValueError(
@@ -580,10 +580,34 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 )
             theta = self._theta.astype(X.dtype, copy=True)
             self.loss_curve_ = list(self.loss_curve_)
-            if self.validation_scores_ is not None:
-                self.validation_scores_ = list(self.validation_scores_)
+
+        # partial_fit carries the solver state (moments, step size, stopping
+        # counters) from call to call, as long as the solver's parameters stay
+        # the same; every fit starts them afresh, warm-started or not.
+        solver_params = self._solver_params(X.dtype)
+        if (
+            incremental
+            and not first_pass
+            and getattr(self, "_optimizer_params", None) == solver_params
+        ):
             self._optimizer = copy.deepcopy(self._optimizer)
             self._schedule = copy.deepcopy(self._schedule)
+        else:
+            self._optimizer = self._schedule = None
+            self._optimizer_params = solver_params
+        carry_stopping_state = (
+            incremental and not first_pass and self.validation_scores_ is None
+        )
+        if not carry_stopping_state:
+            self._no_improvement_count = 0
+            if self.early_stopping:
+                self.best_loss_ = None
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+            else:
+                self.best_loss_ = np.inf
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
 
         self._network = network
         self._theta = theta
@@ -650,7 +674,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             )
         return self._label_binarizer.transform(y)
 
-    def _sample_weight(self, sample_weight, X, y, incremental):
+    def _sample_weight(self, sample_weight, X, y):
         """Per-sample weights s_i = sample_weight_i * class_weight[y_i], or None."""
         if sample_weight is None and self.class_weight is None:
             return None
@@ -664,16 +688,10 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                     "sample_weight instead."
                 )
             if self.class_weight == "balanced":
-                if incremental:
-                    raise ValueError(
-                        "class_weight='balanced' is not supported by partial_fit: "
-                        "one batch does not tell the class frequencies. Compute them "
-                        "with sklearn.utils.class_weight.compute_class_weight("
-                        "'balanced', classes=..., y=...) on the full y and pass the "
-                        "dict."
-                    )
-                class_weight = compute_class_weight(
-                    "balanced", classes=self.classes_, y=y
+                present = np.isin(self.classes_, y)
+                class_weight = np.ones(len(self.classes_))
+                class_weight[present] = compute_class_weight(
+                    "balanced", classes=self.classes_[present], y=y
                 )
             else:
                 unknown = set(self.class_weight) - set(self.classes_)
@@ -694,6 +712,15 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 "would count. Give some samples a positive weight."
             )
         return sample_weight
+
+    def _solver_params(self, dtype):
+        """The parameters the optimiser and schedule are built from."""
+        names = ["solver", "learning_rate", "learning_rate_schedule", "power_t"]
+        if self.solver == "sgd":
+            names += ["momentum", "nesterovs_momentum"]
+        elif self.solver == "adam":
+            names += ["beta_1", "beta_2", "epsilon"]
+        return tuple(getattr(self, name) for name in names) + (np.dtype(dtype),)
 
     def _make_optimizer(self, n_params, dtype):
         if self.solver == "sgd":
@@ -758,11 +785,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                             else X[idx]
                         )
                         Yb = np.take(Y, idx, axis=0, out=Y_batch[:m])
-                        sb = (
-                            None
-                            if sw is None
-                            else np.take(sw, idx, out=sw_batch[:m])
-                        )
+                        sb = None if sw is None else np.take(sw, idx, out=sw_batch[:m])
                     batch_weight = stop - start if sb is None else float(sb.sum())
                     if batch_weight <= 0:
                         continue
@@ -799,7 +822,9 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 schedule.epoch_ends(self.t_)
 
                 if self._no_improvement_count > self.n_iter_no_change:
-                    what = "Validation score" if self.early_stopping else "Training loss"
+                    what = (
+                        "Validation score" if self.early_stopping else "Training loss"
+                    )
                     msg = (
                         f"{what} did not improve more than tol={self.tol} for "
                         f"{self.n_iter_no_change} consecutive epochs."
@@ -809,7 +834,9 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                             print(msg + " Stopping.")
                         break
                     if self.verbose:
-                        print(f"{msg} Setting learning rate to {schedule.learning_rate}")
+                        print(
+                            f"{msg} Setting learning rate to {schedule.learning_rate}"
+                        )
                     self._no_improvement_count = 0
 
                 if incremental:
@@ -820,6 +847,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                     "reached and the optimization hasn't converged yet. Increase "
                     "max_iter, or scale the data.",
                     ConvergenceWarning,
+                    stacklevel=3,
                 )
         except KeyboardInterrupt:
             np.copyto(theta, epoch_start)
@@ -827,6 +855,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 "Training interrupted by the user: keeping the weights of the last "
                 f"completed epoch ({self.n_iter_}).",
                 UserWarning,
+                stacklevel=3,
             )
 
         if self.early_stopping:
@@ -868,6 +897,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 f"batch_size={self.batch_size} is larger than the {n_samples} "
                 "training samples; using batches of all of them.",
                 UserWarning,
+                stacklevel=3,
             )
         return min(self.batch_size, n_samples)
 
@@ -900,7 +930,11 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             method="L-BFGS-B",
             jac=True,
             callback=record,
-            options={"maxiter": self.max_iter, "maxfun": self.max_fun, "gtol": self.tol},
+            options={
+                "maxiter": self.max_iter,
+                "maxfun": self.max_fun,
+                "gtol": self.tol,
+            },
         )
         if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
             raise self._diverged("during L-BFGS")
@@ -910,6 +944,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 f"{result.status}: {result.message}). Increase max_iter or max_fun, "
                 "or scale the data.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         theta[...] = result.x
         self.n_iter_ = min(int(result.nit), self.max_iter)

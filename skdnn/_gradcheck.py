@@ -50,14 +50,12 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
     """
     if not eps > 0:
         raise ValueError(f"eps must be > 0, got {eps!r}.")
-    if hasattr(estimator, "_theta"):
-        estimator = copy.deepcopy(estimator)
-        incremental = True
-    else:
-        estimator = clone(estimator)
-        estimator._validate_params()
-        incremental = False
-    problem = estimator._prepare(X, y, sample_weight, incremental=incremental)
+    fitted = hasattr(estimator, "_theta")
+    estimator = copy.deepcopy(estimator) if fitted else clone(estimator)
+    estimator._validate_params()
+    # A fitted estimator continues from its own weights, as partial_fit would,
+    # which also accepts y holding only some of its classes.
+    problem = estimator._prepare(X, y, sample_weight, incremental=fitted)
 
     network = estimator._network
     theta = estimator._theta.astype(np.float64)

@@ -1,27 +1,31 @@
 """Random weight initialisation: He, Glorot and the course's small normal.
 
-Each initialiser draws W[l]ᵀ of shape (n[l-1], n[l]) from a seeded
-``numpy.random.Generator``. Biases start at zero: the random W already breaks the
-symmetry between the units of a layer.
+Each initialiser ``draw(rng, fan_in, fan_out, size)`` draws ``size`` values from
+the distribution of layer l, n[l-1] = fan_in and n[l] = fan_out, out of a seeded
+``numpy.random.Generator``. Both W[l]ᵀ, of shape (n[l-1], n[l]), and b[l] are
+drawn from it (as MLPClassifier does). Zero biases would also break the symmetry,
+but they put ReLU units exactly on their kink whenever a whole previous layer is
+off for a sample, where the cost is not differentiable and gradient checking
+fails.
 """
 
 import numpy as np
 
 
-def he(rng, fan_in, fan_out):
-    """W ~ N(0, 2 / n[l-1]), for ReLU-family layers (He et al., 2015)."""
-    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+def he(rng, fan_in, fan_out, size):
+    """N(0, 2 / n[l-1]), for ReLU-family layers (He et al., 2015)."""
+    return rng.standard_normal(size) * np.sqrt(2.0 / fan_in)
 
 
-def glorot(rng, fan_in, fan_out):
-    """W ~ U(-r, r) with r = sqrt(6 / (n[l-1] + n[l])) (Glorot & Bengio, 2010)."""
+def glorot(rng, fan_in, fan_out, size):
+    """U(-r, r) with r = sqrt(6 / (n[l-1] + n[l])) (Glorot & Bengio, 2010)."""
     bound = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-bound, bound, (fan_in, fan_out))
+    return rng.uniform(-bound, bound, size)
 
 
-def small(rng, fan_in, fan_out):
-    """W = 0.01 * N(0, 1), the course's first recipe."""
-    return 0.01 * rng.standard_normal((fan_in, fan_out))
+def small(rng, fan_in, fan_out, size):
+    """0.01 * N(0, 1), the course's first recipe."""
+    return 0.01 * rng.standard_normal(size)
 
 
 INITIALIZERS = {"he": he, "glorot": glorot, "small": small}
@@ -64,5 +68,6 @@ def initialize(W, b, rng, initializers):
     """
     for l, name in enumerate(initializers, start=1):
         fan_in, fan_out = W[l].shape
-        W[l][...] = INITIALIZERS[name](rng, fan_in, fan_out)
-        b[l][...] = 0.0
+        draw = INITIALIZERS[name]
+        W[l][...] = draw(rng, fan_in, fan_out, (fan_in, fan_out))
+        b[l][...] = draw(rng, fan_in, fan_out, fan_out)

@@ -30,6 +30,8 @@ an optimiser updates the whole network in one vectorised step and L-BFGS works o
 ``theta`` directly. The L2 penalty covers exactly ``theta[:n_weights]``.
 """
 
+from itertools import pairwise
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -86,7 +88,7 @@ class Network:
                 f"Expected {self.n_layers - 1} hidden activations, got "
                 f"{len(self.hidden_activations)}."
             )
-        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        shapes = list(pairwise(self.layer_units))
         self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
 
@@ -112,7 +114,7 @@ class Network:
         """
         W, b = [None], [None]
         w_start, b_start = 0, self.n_weights
-        for n_in, n_out in zip(self.layer_units[:-1], self.layer_units[1:]):
+        for n_in, n_out in pairwise(self.layer_units):
             W.append(theta[w_start : w_start + n_in * n_out].reshape(n_in, n_out))
             b.append(theta[b_start : b_start + n_out])
             w_start += n_in * n_out

@@ -19,8 +19,8 @@ class LearningRateSchedule:
     kind : {"constant", "invscaling", "adaptive"}, default="constant"
         "constant" keeps α0. "invscaling" sets α = α0 / (t + 1)**power_t at the
         end of each epoch, t being the number of samples seen so far.
-        "adaptive" keeps α until training stops improving, then divides it by 5,
-        and stops once α would fall below 1e-6.
+        "adaptive" keeps α until training stops improving, then divides it by 5;
+        a plateau reached with α already at or below 1e-6 stops training.
     power_t : float, default=0.5
         Exponent of "invscaling".
     """

@@ -1,0 +1,1347 @@
+"""Behaviour of DeepNetClassifier, mirroring what MLPClassifier guarantees."""
+
+import copy
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_digits, load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.metrics import accuracy_score, recall_score
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from skdnn import DeepNetClassifier, layer_grid
+
+SOLVERS = ["adam", "sgd", "lbfgs"]
+STOCHASTIC = ["adam", "sgd"]
+# Step sizes that train each solver in a few dozen epochs on standardised data.
+SOLVER_KWARGS = {
+    "adam": {"solver": "adam", "learning_rate": 0.01},
+    "sgd": {"solver": "sgd", "learning_rate": 0.1},
+    "lbfgs": {"solver": "lbfgs"},
+}
+
+
+def _iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+IRIS_X, IRIS_Y = _iris()
+DIGITS_X, DIGITS_Y = _digits()
+
+
+def _binary():
+    X, y = make_classification(
+        n_samples=80, n_features=5, n_informative=3, random_state=0
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def _multilabel():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 5))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0, X[:, 3] > 0.5])
+    return X, Y.astype(int)
+
+
+def _fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+def _assert_same_weights(a, b):
+    assert len(a.coefs_) == len(b.coefs_)
+    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(W_a, W_b)
+    for b_a, b_b in zip(a.intercepts_, b.intercepts_, strict=True):
+        np.testing.assert_array_equal(b_a, b_b)
+
+
+def _assert_close_weights(a, b, **tolerances):
+    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_allclose(W_a, W_b, **tolerances)
+    for b_a, b_b in zip(a.intercepts_, b.intercepts_, strict=True):
+        np.testing.assert_allclose(b_a, b_b, **tolerances)
+
+
+def _weights_differ(a, b):
+    return any(
+        not np.allclose(W_a, W_b) for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True)
+    )
+
+
+# ----------------------------------------------------------------------
+# Learning
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("dataset", ["iris", "digits"])
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_learns_iris_and_digits(solver, dataset):
+    X, y = (IRIS_X, IRIS_Y) if dataset == "iris" else (DIGITS_X, DIGITS_Y)
+    clf = DeepNetClassifier(
+        (32,), max_iter=100, random_state=0, **SOLVER_KWARGS[solver]
+    )
+    _fit_quietly(clf, X, y)
+    assert clf.score(X, y) >= 0.95
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_loss_decreases(solver):
+    clf = DeepNetClassifier((8,), max_iter=30, random_state=0, **SOLVER_KWARGS[solver])
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert len(clf.loss_curve_) == clf.n_iter_
+    assert clf.loss_curve_[-1] < 0.5 * clf.loss_curve_[0]
+    assert clf.loss_ == pytest.approx(clf.loss_curve_[-1])
+    assert clf.best_loss_ == pytest.approx(min(clf.loss_curve_))
+
+
+# ----------------------------------------------------------------------
+# Outputs
+# ----------------------------------------------------------------------
+def test_binary_outputs():
+    X, y = _binary()
+    clf = _fit_quietly(DeepNetClassifier((6, 4), max_iter=20, random_state=0), X, y)
+    assert clf.out_activation_ == "logistic"
+    assert clf.n_outputs_ == 1
+    assert clf.n_layers_ == 4
+    assert [W.shape for W in clf.coefs_] == [(5, 6), (6, 4), (4, 1)]
+    assert [b.shape for b in clf.intercepts_] == [(6,), (4,), (1,)]
+    np.testing.assert_array_equal(clf.classes_, [0, 1])
+    proba = clf.predict_proba(X)
+    assert proba.shape == (80, 2)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+
+
+def test_multiclass_outputs():
+    clf = DeepNetClassifier((6,), max_iter=20, random_state=0)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf.out_activation_ == "softmax"
+    assert clf.n_outputs_ == 3
+    assert clf.n_layers_ == 3
+    assert [W.shape for W in clf.coefs_] == [(4, 6), (6, 3)]
+    proba = clf.predict_proba(IRIS_X)
+    assert proba.shape == (150, 3)
+    np.testing.assert_array_equal(
+        clf.predict(IRIS_X), clf.classes_[proba.argmax(axis=1)]
+    )
+
+
+def test_multilabel_outputs():
+    X, Y = _multilabel()
+    clf = DeepNetClassifier((16,), solver="lbfgs", max_iter=300, random_state=0)
+    _fit_quietly(clf, X, Y)
+    assert clf.out_activation_ == "logistic"
+    assert clf.n_outputs_ == 3
+    assert clf.coefs_[-1].shape == (16, 3)
+    prediction = clf.predict(X)
+    assert prediction.shape == Y.shape
+    assert set(np.unique(prediction)) <= {0, 1}
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape
+    assert np.all((proba >= 0) & (proba <= 1))
+    assert not np.allclose(proba.sum(axis=1), 1.0)  # independent labels
+    np.testing.assert_array_equal(prediction, (proba > 0.5).astype(int))
+    assert clf.score(X, Y) > 0.9  # subset accuracy
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_probabilities_are_consistent(kind):
+    X, y = _binary() if kind == "binary" else (IRIS_X, IRIS_Y)
+    clf = _fit_quietly(DeepNetClassifier((8,), max_iter=30, random_state=0), X, y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert np.all((proba >= 0) & (proba <= 1))
+    log_proba = clf.predict_log_proba(X)
+    assert np.all(np.isfinite(log_proba))
+    np.testing.assert_allclose(log_proba, np.log(proba), rtol=1e-10, atol=1e-12)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_log_proba_stays_finite_where_proba_underflows(kind):
+    X, y = _binary() if kind == "binary" else (IRIS_X, IRIS_Y)
+    clf = _fit_quietly(DeepNetClassifier((), max_iter=30, random_state=0), X, y)
+    X_far = 1e4 * X  # logits of order 1e4: exp underflows
+    log_proba = clf.predict_log_proba(X_far)
+    assert np.all(np.isfinite(log_proba))
+    assert log_proba.min() < -1000  # really in the underflow regime
+    proba = clf.predict_proba(X_far)
+    assert np.all(np.isfinite(np.log(proba)))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("labels", [["no", "yes"], ["cat", "dog", "emu"]])
+def test_string_labels(labels):
+    X, y = _binary() if len(labels) == 2 else (IRIS_X, IRIS_Y)
+    y_str = np.array(labels, dtype=object)[y]
+    clf = DeepNetClassifier((8,), max_iter=50, learning_rate=0.01, random_state=0)
+    _fit_quietly(clf, X, y_str)
+    np.testing.assert_array_equal(clf.classes_, labels)
+    prediction = clf.predict(X)
+    assert set(prediction) <= set(labels)
+    assert clf.score(X, y_str) > 0.8
+    # same network as the integer-labelled one
+    clf_int = DeepNetClassifier((8,), max_iter=50, learning_rate=0.01, random_state=0)
+    _fit_quietly(clf_int, X, y)
+    np.testing.assert_array_equal(prediction, np.asarray(labels)[clf_int.predict(X)])
+
+
+def test_predict_before_fit_raises():
+    clf = DeepNetClassifier()
+    for method in (clf.predict, clf.predict_proba, clf.predict_log_proba):
+        with pytest.raises(NotFittedError):
+            method(IRIS_X)
+
+
+def test_wrong_number_of_features_raises():
+    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(IRIS_X[:, :3])
+
+
+# ----------------------------------------------------------------------
+# partial_fit
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("k", [1, 4])
+def test_partial_fit_equals_fit(solver, k):
+    params = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        learning_rate=0.05,
+        shuffle=False,
+        batch_size=None,
+        random_state=0,
+    )
+    fitted = _fit_quietly(DeepNetClassifier(max_iter=k, **params), IRIS_X, IRIS_Y)
+    partial = DeepNetClassifier(**params)
+    for _ in range(k):
+        partial.partial_fit(IRIS_X, IRIS_Y, classes=np.unique(IRIS_Y))
+    _assert_same_weights(fitted, partial)
+    assert partial.loss_curve_ == fitted.loss_curve_
+    assert partial.n_iter_ == fitted.n_iter_ == k
+    assert partial.t_ == fitted.t_ == k * len(IRIS_Y)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_partial_fit_with_minibatches_equals_fit(solver):
+    params = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        learning_rate=0.05,
+        shuffle=False,
+        batch_size=32,
+        random_state=0,
+    )
+    fitted = _fit_quietly(DeepNetClassifier(max_iter=3, **params), IRIS_X, IRIS_Y)
+    partial = DeepNetClassifier(**params)
+    for _ in range(3):
+        partial.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    _assert_same_weights(fitted, partial)
+
+
+def test_partial_fit_requires_classes_on_first_call():
+    clf = DeepNetClassifier((4,), random_state=0)
+    with pytest.raises(ValueError, match="classes"):
+        clf.partial_fit(IRIS_X, IRIS_Y)
+    assert not hasattr(clf, "classes_")
+    clf.partial_fit(IRIS_X[:50], IRIS_Y[:50], classes=[0, 1, 2])
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.n_outputs_ == 3
+    clf.partial_fit(IRIS_X[50:], IRIS_Y[50:])  # classes may be omitted now
+
+
+def test_partial_fit_multilabel_needs_no_classes():
+    X, Y = _multilabel()
+    clf = DeepNetClassifier((4,), random_state=0).partial_fit(X, Y)
+    assert clf.n_outputs_ == 3
+
+
+def test_partial_fit_counts_calls_and_samples():
+    clf = DeepNetClassifier((4,), random_state=0)
+    sizes = [50, 30, 70]
+    start = 0
+    for i, size in enumerate(sizes, start=1):
+        stop = start + size
+        clf.partial_fit(IRIS_X[start:stop], IRIS_Y[start:stop], classes=[0, 1, 2])
+        assert clf.n_iter_ == i
+        assert clf.t_ == stop
+        assert len(clf.loss_curve_) == i
+        start = stop
+
+
+def test_partial_fit_rejects_labels_outside_classes():
+    clf = DeepNetClassifier((4,), random_state=0)
+    with pytest.raises(ValueError, match="not in classes"):
+        clf.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1])
+    clf.partial_fit(IRIS_X[:100], IRIS_Y[:100], classes=[0, 1])
+    with pytest.raises(ValueError, match="not in classes_"):
+        clf.partial_fit(IRIS_X, IRIS_Y)
+    with pytest.raises(ValueError, match="not the same as"):
+        clf.partial_fit(IRIS_X[:100], IRIS_Y[:100], classes=[0, 1, 2])
+
+
+def test_partial_fit_only_for_stochastic_solvers():
+    assert hasattr(DeepNetClassifier(solver="adam"), "partial_fit")
+    assert hasattr(DeepNetClassifier(solver="sgd"), "partial_fit")
+    assert not hasattr(DeepNetClassifier(solver="lbfgs"), "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit"):
+        DeepNetClassifier(solver="lbfgs").partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+
+
+def test_partial_fit_rejects_early_stopping():
+    clf = DeepNetClassifier((4,), early_stopping=True)
+    with pytest.raises(ValueError, match="early_stopping"):
+        clf.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+
+
+def test_partial_fit_after_fit_continues():
+    clf = _fit_quietly(
+        DeepNetClassifier((6,), max_iter=5, random_state=0), IRIS_X, IRIS_Y
+    )
+    coefs = [W.copy() for W in clf.coefs_]
+    t = clf.t_
+    clf.partial_fit(IRIS_X, IRIS_Y)
+    assert clf.t_ == t + len(IRIS_Y)
+    assert clf.n_iter_ == 6
+    assert any(
+        not np.array_equal(W, W0) for W, W0 in zip(clf.coefs_, coefs, strict=True)
+    )
+
+
+# ----------------------------------------------------------------------
+# warm_start
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_warm_start_continues_from_previous_weights(solver):
+    params = dict(max_iter=15, random_state=0, **SOLVER_KWARGS[solver])
+    clf = _fit_quietly(
+        DeepNetClassifier((8,), warm_start=True, **params), IRIS_X, IRIS_Y
+    )
+    first_curve = list(clf.loss_curve_)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    second_curve = clf.loss_curve_[len(first_curve) :]
+    assert clf.loss_curve_[: len(first_curve)] == first_curve
+    assert len(second_curve) > 0
+    # the second run starts where the first ended, far below a fresh start
+    assert abs(second_curve[0] - first_curve[-1]) < 0.25 * (
+        first_curve[0] - first_curve[-1]
+    )
+    assert second_curve[-1] < first_curve[-1]
+
+    cold = _fit_quietly(DeepNetClassifier((8,), **params), IRIS_X, IRIS_Y)
+    _fit_quietly(cold, IRIS_X, IRIS_Y)
+    assert cold.loss_curve_[0] == pytest.approx(first_curve[0])
+
+
+def test_warm_start_at_its_weights_with_lbfgs():
+    # One L-BFGS iteration from the previous weights cannot be worse than them.
+    clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=30, warm_start=True)
+    clf.set_params(random_state=0)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    loss = clf.loss_
+    clf.set_params(max_iter=1)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf.loss_ <= loss + 1e-12
+
+
+def test_warm_start_rejects_new_architecture():
+    clf = _fit_quietly(
+        DeepNetClassifier((8,), warm_start=True, max_iter=5, random_state=0),
+        IRIS_X,
+        IRIS_Y,
+    )
+    proba = clf.predict_proba(IRIS_X)
+    clf.set_params(hidden_layer_sizes=(8, 4))
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        clf.fit(IRIS_X, IRIS_Y)
+    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), proba)
+    assert clf.n_layers_ == 3
+
+
+def test_warm_start_rejects_other_classes():
+    clf = _fit_quietly(
+        DeepNetClassifier((4,), warm_start=True, max_iter=5, random_state=0),
+        IRIS_X,
+        IRIS_Y,
+    )
+    with pytest.raises(ValueError, match="warm_start"):
+        clf.fit(IRIS_X[:100], IRIS_Y[:100])
+
+
+# ----------------------------------------------------------------------
+# Early stopping
+# ----------------------------------------------------------------------
+EARLY = dict(
+    hidden_layer_sizes=(16,),
+    early_stopping=True,
+    validation_fraction=0.2,
+    n_iter_no_change=5,
+    learning_rate=0.05,
+    max_iter=200,
+    random_state=0,
+)
+
+
+def _validation_split(X, y, random_state, validation_fraction):
+    """The split fit makes: its RandomState after the seed of the rng is drawn."""
+    rs = check_random_state(random_state)
+    rs.randint(np.iinfo(np.int32).max)
+    return train_test_split(
+        X, y, test_size=validation_fraction, random_state=rs, stratify=y
+    )
+
+
+def test_early_stopping_records_scores_and_keeps_best_weights(monkeypatch):
+    snapshots = []
+    original = DeepNetClassifier._validation_score
+
+    def spy(self, theta, X, y, sample_weight):
+        snapshots.append(theta.copy())
+        return original(self, theta, X, y, sample_weight)
+
+    monkeypatch.setattr(DeepNetClassifier, "_validation_score", spy)
+    clf = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
+    scores = clf.validation_scores_
+    assert len(scores) == clf.n_iter_ == len(snapshots) == len(clf.loss_curve_)
+    assert clf.n_iter_ < EARLY["max_iter"]
+    assert clf.best_validation_score_ == max(scores)
+    assert clf.best_loss_ is None
+    best = int(np.argmax(scores))
+    assert best + 1 < clf.n_iter_  # training went on past the best epoch
+    assert not np.array_equal(snapshots[best], snapshots[-1])
+    np.testing.assert_array_equal(clf._theta, snapshots[best])
+
+    _, X_val, _, y_val = _validation_split(
+        DIGITS_X, DIGITS_Y, EARLY["random_state"], EARLY["validation_fraction"]
+    )
+    assert clf.score(X_val, y_val) == pytest.approx(clf.best_validation_score_)
+
+
+def test_early_stopping_weights_are_those_of_the_best_epoch():
+    clf = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
+    best = int(np.argmax(clf.validation_scores_))
+    assert best + 1 < clf.n_iter_
+    params = dict(EARLY, max_iter=best + 1)
+    truncated = _fit_quietly(DeepNetClassifier(**params), DIGITS_X, DIGITS_Y)
+    assert truncated.validation_scores_ == clf.validation_scores_[: best + 1]
+    _assert_same_weights(clf, truncated)
+    # ...and not those of the last epoch
+    longer = _fit_quietly(
+        DeepNetClassifier(**dict(EARLY, early_stopping=False, max_iter=clf.n_iter_)),
+        DIGITS_X,
+        DIGITS_Y,
+    )
+    assert _weights_differ(clf, longer)
+
+
+def test_early_stopping_is_reproducible():
+    a = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
+    b = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
+    assert a.validation_scores_ == b.validation_scores_
+    _assert_same_weights(a, b)
+
+
+def test_no_validation_scores_without_early_stopping():
+    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
+    assert clf.validation_scores_ is None
+    assert clf.best_validation_score_ is None
+    assert clf.best_loss_ is not None
+
+
+# ----------------------------------------------------------------------
+# n_iter_no_change and tol
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("n_iter_no_change", [1, 3, 6])
+def test_huge_tol_stops_after_n_iter_no_change(solver, n_iter_no_change):
+    # Epoch 1 always improves on best_loss_=inf; then n_iter_no_change + 1
+    # epochs without improvement stop training, as in MLPClassifier.
+    params = dict(
+        hidden_layer_sizes=(5,),
+        solver=solver,
+        tol=1e6,
+        n_iter_no_change=n_iter_no_change,
+        max_iter=100,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = DeepNetClassifier(**params).fit(IRIS_X, IRIS_Y)
+        mlp = MLPClassifier(**params).fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ == n_iter_no_change + 2
+    assert clf.n_iter_ == mlp.n_iter_
+    assert clf._no_improvement_count == n_iter_no_change + 1
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_infinite_n_iter_no_change_runs_max_iter(early_stopping):
+    clf = DeepNetClassifier(
+        (5,),
+        tol=1e6,
+        n_iter_no_change=np.inf,
+        max_iter=25,
+        early_stopping=early_stopping,
+        random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ == 25
+    assert len(clf.loss_curve_) == 25
+
+
+# ----------------------------------------------------------------------
+# Learning-rate schedules
+# ----------------------------------------------------------------------
+SGD = dict(hidden_layer_sizes=(6,), solver="sgd", learning_rate=0.1, random_state=0)
+
+
+def test_invscaling_changes_the_fit():
+    constant = _fit_quietly(DeepNetClassifier(max_iter=5, **SGD), IRIS_X, IRIS_Y)
+    scaled = DeepNetClassifier(
+        max_iter=5, learning_rate_schedule="invscaling", power_t=0.5, **SGD
+    )
+    _fit_quietly(scaled, IRIS_X, IRIS_Y)
+    assert _weights_differ(constant, scaled)
+    assert constant._schedule.learning_rate == 0.1
+    assert scaled._schedule.learning_rate == pytest.approx(0.1 / (scaled.t_ + 1) ** 0.5)
+
+
+def test_invscaling_with_power_t_zero_is_constant():
+    constant = _fit_quietly(DeepNetClassifier(max_iter=5, **SGD), IRIS_X, IRIS_Y)
+    scaled = DeepNetClassifier(
+        max_iter=5, learning_rate_schedule="invscaling", power_t=0.0, **SGD
+    )
+    _fit_quietly(scaled, IRIS_X, IRIS_Y)
+    _assert_same_weights(constant, scaled)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_adaptive_divides_learning_rate_by_five_on_plateau(solver):
+    params = dict(
+        SGD,
+        solver=solver,
+        learning_rate_schedule="adaptive",
+        tol=1e6,
+        n_iter_no_change=2,
+    )
+    # plateau after epoch n_iter_no_change + 2 = 4, then every 3 epochs
+    for max_iter, expected in [(3, 0.1), (4, 0.02), (6, 0.02), (7, 0.004)]:
+        clf = _fit_quietly(
+            DeepNetClassifier(max_iter=max_iter, **params), IRIS_X, IRIS_Y
+        )
+        assert clf.n_iter_ == max_iter
+        assert clf._schedule.learning_rate == pytest.approx(expected)
+    constant = DeepNetClassifier(max_iter=5, **dict(params, solver="sgd"))
+    constant.set_params(learning_rate_schedule="constant")
+    _fit_quietly(constant, IRIS_X, IRIS_Y)
+    assert constant.n_iter_ == 4  # a plateau stops the constant schedule
+
+
+def test_adaptive_stops_once_learning_rate_is_tiny():
+    clf = DeepNetClassifier(
+        max_iter=200,
+        learning_rate_schedule="adaptive",
+        tol=1e6,
+        n_iter_no_change=1,
+        **SGD,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit(IRIS_X, IRIS_Y)
+    # 0.1 / 5**8 is the first step size <= 1e-6; the plateau after it stops.
+    assert clf._schedule.learning_rate == pytest.approx(0.1 / 5**8)
+    assert clf.n_iter_ == 3 + 8 * 2
+
+
+def test_learning_rate_as_string_points_to_schedule():
+    clf = DeepNetClassifier(learning_rate="adaptive")
+    with pytest.raises(ValueError, match="learning_rate_schedule"):
+        clf.fit(IRIS_X, IRIS_Y)
+
+
+def test_set_params_learning_rate_init_names_learning_rate():
+    clf = DeepNetClassifier()
+    with pytest.raises(ValueError, match="'learning_rate'") as excinfo:
+        clf.set_params(learning_rate_init=0.1)
+    # not just scikit-learn's generic "Invalid parameter" listing every name
+    assert "MLPClassifier" in str(excinfo.value)
+    assert clf.learning_rate == 0.001
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"learning_rate": 0.0},
+        {"learning_rate_schedule": "optimal"},
+        {"solver": "newton"},
+        {"activation": "softplus"},
+        {"activation": ["relu"], "hidden_layer_sizes": (3, 3)},
+        {"hidden_layer_sizes": (3, 0)},
+        {"hidden_layer_sizes": (3, 2.5)},
+        {"batch_size": 0},
+        {"init": "zeros"},
+        {"validation_fraction": 1.0},
+    ],
+)
+def test_invalid_parameters_raise(params):
+    with pytest.raises(ValueError):
+        DeepNetClassifier(**params).fit(IRIS_X, IRIS_Y)
+
+
+# ----------------------------------------------------------------------
+# Sample and class weights
+# ----------------------------------------------------------------------
+LBFGS = dict(solver="lbfgs", alpha=0.1, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "hidden, max_iter", [((), 500), ((3,), 20)], ids=["convex", "same-path"]
+)
+def test_integer_weights_equal_duplicated_rows(hidden, max_iter):
+    w = np.random.default_rng(0).integers(0, 4, size=len(IRIS_Y))
+    params = dict(LBFGS, hidden_layer_sizes=hidden, max_iter=max_iter, tol=1e-10)
+    weighted = _fit_quietly(
+        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
+    )
+    repeated = _fit_quietly(
+        DeepNetClassifier(**params), np.repeat(IRIS_X, w, axis=0), np.repeat(IRIS_Y, w)
+    )
+    _assert_close_weights(weighted, repeated, rtol=1e-6, atol=1e-8)
+    assert weighted.loss_ == pytest.approx(repeated.loss_, rel=1e-9)
+
+
+def test_zero_weights_equal_dropped_rows():
+    w = np.random.default_rng(1).integers(0, 3, size=len(IRIS_Y)).astype(float)
+    keep = w > 0
+    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20)
+    weighted = _fit_quietly(
+        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
+    )
+    dropped = _fit_quietly(
+        DeepNetClassifier(**params), IRIS_X[keep], IRIS_Y[keep], sample_weight=w[keep]
+    )
+    _assert_close_weights(weighted, dropped, rtol=1e-6, atol=1e-9)
+    assert weighted.loss_ == pytest.approx(dropped.loss_, rel=1e-9)
+
+
+def test_uniform_weights_equal_no_weights_without_penalty():
+    # J = (sum_i s_i L_i + alpha/2 ||W||^2) / sum_i s_i, as in MLPClassifier:
+    # uniform weights c act like repeating every row c times, which with
+    # alpha > 0 weakens the penalty. With alpha = 0 they change nothing.
+    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20, alpha=0.0)
+    plain = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
+    weighted = _fit_quietly(
+        DeepNetClassifier(**params),
+        IRIS_X,
+        IRIS_Y,
+        sample_weight=np.full(len(IRIS_Y), 3.0),
+    )
+    _assert_close_weights(plain, weighted, rtol=1e-7, atol=1e-10)
+
+
+def test_sample_weight_changes_the_fit():
+    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20)
+    plain = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
+    w = np.where(IRIS_Y == 2, 5.0, 1.0)
+    weighted = _fit_quietly(
+        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
+    )
+    assert _weights_differ(plain, weighted)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_class_weight_equals_sample_weight(solver):
+    params = dict(
+        hidden_layer_sizes=(4,), max_iter=10, random_state=0, **SOLVER_KWARGS[solver]
+    )
+    by_class = _fit_quietly(
+        DeepNetClassifier(class_weight={1: 4.0}, **params), IRIS_X, IRIS_Y
+    )
+    by_sample = _fit_quietly(
+        DeepNetClassifier(**params),
+        IRIS_X,
+        IRIS_Y,
+        sample_weight=np.where(IRIS_Y == 1, 4.0, 1.0),
+    )
+    _assert_close_weights(by_class, by_sample, rtol=1e-10, atol=1e-12)
+
+
+def test_class_weight_multiplies_sample_weight():
+    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=10)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, size=len(IRIS_Y))
+    both = _fit_quietly(
+        DeepNetClassifier(class_weight={0: 0.5, 2: 3.0}, **params),
+        IRIS_X,
+        IRIS_Y,
+        sample_weight=sw,
+    )
+    product = _fit_quietly(
+        DeepNetClassifier(**params),
+        IRIS_X,
+        IRIS_Y,
+        sample_weight=sw * np.array([0.5, 1.0, 3.0])[IRIS_Y],
+    )
+    _assert_close_weights(both, product, rtol=1e-10, atol=1e-12)
+
+
+def test_balanced_class_weight_helps_the_minority_class():
+    X, y = make_classification(
+        n_samples=400,
+        n_features=4,
+        n_informative=2,
+        n_redundant=0,
+        weights=[0.9, 0.1],
+        class_sep=0.5,
+        flip_y=0,
+        random_state=0,
+    )
+    params = dict(hidden_layer_sizes=(), solver="lbfgs", random_state=0)
+    plain = DeepNetClassifier(**params).fit(X, y)
+    balanced = DeepNetClassifier(class_weight="balanced", **params).fit(X, y)
+    assert (
+        recall_score(y, balanced.predict(X)) > recall_score(y, plain.predict(X)) + 0.2
+    )
+    assert (balanced.predict(X) == 1).sum() > (plain.predict(X) == 1).sum()
+
+
+def test_invalid_weights_raise():
+    with pytest.raises(ValueError, match="zero"):
+        DeepNetClassifier((3,)).fit(IRIS_X, IRIS_Y, sample_weight=np.zeros(150))
+    with pytest.raises(ValueError, match="sum to zero"):
+        DeepNetClassifier((3,), class_weight={0: 0, 1: 0, 2: 0}).fit(IRIS_X, IRIS_Y)
+    with pytest.raises(ValueError):
+        DeepNetClassifier((3,)).fit(IRIS_X, IRIS_Y, sample_weight=-np.ones(150))
+    with pytest.raises(ValueError, match="not in classes_"):
+        DeepNetClassifier((3,), class_weight={7: 2.0}).fit(IRIS_X, IRIS_Y)
+    X, Y = _multilabel()
+    with pytest.raises(ValueError, match="multilabel"):
+        DeepNetClassifier((3,), class_weight={0: 2.0}).fit(X, Y)
+
+
+# ----------------------------------------------------------------------
+# dtypes
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_input_trains_in_float32(solver):
+    clf = DeepNetClassifier((6,), max_iter=100, random_state=0, **SOLVER_KWARGS[solver])
+    _fit_quietly(clf, IRIS_X.astype(np.float32), IRIS_Y)
+    assert all(W.dtype == np.float32 for W in clf.coefs_)
+    assert all(b.dtype == np.float32 for b in clf.intercepts_)
+    assert clf.predict_proba(IRIS_X.astype(np.float32)).dtype == np.float32
+    assert clf.predict_log_proba(IRIS_X.astype(np.float32)).dtype == np.float32
+    assert clf.score(IRIS_X, IRIS_Y) > 0.8
+    # float32 and float64 training agree roughly
+    clf64 = DeepNetClassifier(
+        (6,), max_iter=100, random_state=0, **SOLVER_KWARGS[solver]
+    )
+    _fit_quietly(clf64, IRIS_X, IRIS_Y)
+    assert np.mean(clf.predict(IRIS_X) == clf64.predict(IRIS_X)) > 0.9
+
+
+def test_float64_input_stays_float64():
+    clf = _fit_quietly(DeepNetClassifier((6,), max_iter=5), IRIS_X, IRIS_Y)
+    assert all(W.dtype == np.float64 for W in clf.coefs_)
+    assert clf.predict_proba(IRIS_X).dtype == np.float64
+
+
+def test_integer_input_trains_in_float64():
+    X, y = load_digits(return_X_y=True)  # pixel intensities 0..16
+    X_int = X.astype(np.int64)
+    clf = _fit_quietly(DeepNetClassifier((8,), max_iter=10, random_state=0), X_int, y)
+    assert all(W.dtype == np.float64 for W in clf.coefs_)
+    assert clf.predict_proba(X_int).dtype == np.float64
+    float_clf = _fit_quietly(
+        DeepNetClassifier((8,), max_iter=10, random_state=0), X_int.astype(float), y
+    )
+    _assert_same_weights(clf, float_clf)
+
+
+# ----------------------------------------------------------------------
+# Randomness
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_same_random_state_same_weights(solver):
+    params = dict(hidden_layer_sizes=(6, 5), max_iter=10, **SOLVER_KWARGS[solver])
+    a = _fit_quietly(DeepNetClassifier(random_state=3, **params), IRIS_X, IRIS_Y)
+    b = _fit_quietly(DeepNetClassifier(random_state=3, **params), IRIS_X, IRIS_Y)
+    c = _fit_quietly(DeepNetClassifier(random_state=4, **params), IRIS_X, IRIS_Y)
+    _assert_same_weights(a, b)
+    assert a.loss_curve_ == b.loss_curve_
+    assert _weights_differ(a, c)
+
+
+def test_refit_is_reproducible():
+    clf = DeepNetClassifier((6,), max_iter=10, random_state=0)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    first = copy.deepcopy(clf)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    _assert_same_weights(clf, first)
+    assert clf.loss_curve_ == first.loss_curve_
+
+
+def test_shuffle_changes_the_fit():
+    params = dict(hidden_layer_sizes=(6,), batch_size=16, max_iter=3, random_state=0)
+    shuffled = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
+    ordered = _fit_quietly(DeepNetClassifier(shuffle=False, **params), IRIS_X, IRIS_Y)
+    assert _weights_differ(shuffled, ordered)
+
+
+# ----------------------------------------------------------------------
+# Persistence and cloning
+# ----------------------------------------------------------------------
+def _roundtrip_pickle(clf, tmp_path):
+    return pickle.loads(pickle.dumps(clf))
+
+
+def _roundtrip_deepcopy(clf, tmp_path):
+    return copy.deepcopy(clf)
+
+
+def _roundtrip_joblib(clf, tmp_path):
+    path = tmp_path / "clf.joblib"
+    joblib.dump(clf, path)
+    return joblib.load(path)
+
+
+@pytest.mark.parametrize(
+    "roundtrip",
+    [_roundtrip_pickle, _roundtrip_deepcopy, _roundtrip_joblib],
+    ids=["pickle", "deepcopy", "joblib"],
+)
+def test_persistence_roundtrip(roundtrip, tmp_path):
+    clf = _fit_quietly(
+        DeepNetClassifier((6, 4), max_iter=20, random_state=0), IRIS_X, IRIS_Y
+    )
+    proba = clf.predict_proba(IRIS_X)
+    restored = roundtrip(clf, tmp_path)
+    np.testing.assert_array_equal(restored.predict_proba(IRIS_X), proba)
+    np.testing.assert_array_equal(restored.predict(IRIS_X), clf.predict(IRIS_X))
+    _assert_same_weights(restored, clf)
+
+    # coefs_ are still views of the restored model's parameters...
+    restored.coefs_[0][...] = 0.0
+    restored.intercepts_[0][...] = 0.0
+    assert np.all(restored.coefs_[0] == 0.0)
+    zeroed = restored.predict_proba(IRIS_X)
+    np.testing.assert_allclose(zeroed, zeroed[:1].repeat(len(zeroed), axis=0))
+    assert not np.allclose(zeroed, proba)
+    # ...and not shared with the original
+    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), proba)
+
+    # the restored model keeps training
+    restored.partial_fit(IRIS_X, IRIS_Y)
+    assert restored.n_iter_ == clf.n_iter_ + 1
+
+
+def test_coefs_setter_writes_through():
+    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
+    clf.coefs_ = [np.zeros_like(W) for W in clf.coefs_]
+    clf.intercepts_ = [np.zeros_like(b) for b in clf.intercepts_]
+    np.testing.assert_allclose(clf.predict_proba(IRIS_X), 1 / 3)
+    with pytest.raises(ValueError, match="shapes"):
+        clf.coefs_ = [np.zeros((2, 2))]
+
+
+def test_clone_of_fitted_model_is_unfitted():
+    clf = _fit_quietly(
+        DeepNetClassifier((4,), max_iter=5, random_state=0), IRIS_X, IRIS_Y
+    )
+    cloned = clone(clf)
+    assert cloned.get_params() == clf.get_params()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(cloned)
+    with pytest.raises(NotFittedError):
+        cloned.predict(IRIS_X)
+    assert not hasattr(cloned, "classes_")
+    _fit_quietly(cloned, IRIS_X, IRIS_Y)
+    _assert_same_weights(cloned, clf)
+
+
+# ----------------------------------------------------------------------
+# Convergence warnings
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_convergence_warning_when_max_iter_is_hit(solver):
+    clf = DeepNetClassifier((6,), max_iter=2, random_state=0, **SOLVER_KWARGS[solver])
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ == 2
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_no_convergence_warning_when_converged(solver):
+    clf = DeepNetClassifier(
+        (6,), max_iter=2000, tol=1e-2, random_state=0, **SOLVER_KWARGS[solver]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ < 2000
+
+
+# ----------------------------------------------------------------------
+# Input formats
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sparse_input_matches_dense(fmt, solver):
+    X = DIGITS_X[:300].copy()
+    X[np.abs(X) < 0.5] = 0.0  # make it actually sparse
+    y = DIGITS_Y[:300]
+    params = dict(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
+    params.update(SOLVER_KWARGS[solver])
+    X_sparse = sp.csr_matrix(X) if fmt == "csr" else sp.csc_matrix(X)
+    dense = _fit_quietly(DeepNetClassifier(**params), X, y)
+    sparse = _fit_quietly(DeepNetClassifier(**params), X_sparse, y)
+    _assert_close_weights(dense, sparse, rtol=1e-6, atol=1e-8)
+    np.testing.assert_array_equal(sparse.predict(X_sparse), dense.predict(X))
+    np.testing.assert_allclose(
+        sparse.predict_proba(X_sparse), dense.predict_proba(X), rtol=1e-6, atol=1e-10
+    )
+    # a model fitted on dense data predicts sparse data identically
+    np.testing.assert_allclose(
+        dense.predict_proba(X_sparse), dense.predict_proba(X), rtol=1e-10, atol=1e-14
+    )
+
+
+def test_pandas_feature_names():
+    columns = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    df = pd.DataFrame(IRIS_X, columns=columns)
+    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=10, random_state=0), df, IRIS_Y)
+    np.testing.assert_array_equal(clf.feature_names_in_, columns)
+    plain = DeepNetClassifier((4,), max_iter=10, random_state=0)
+    _fit_quietly(plain, IRIS_X, IRIS_Y)
+    np.testing.assert_array_equal(clf.predict_proba(df), plain.predict_proba(IRIS_X))
+
+    # Other column names: like every scikit-learn estimator, an error.
+    renamed = pd.DataFrame(IRIS_X, columns=["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(renamed)
+    # No column names: a warning.
+    with pytest.warns(UserWarning, match="feature names"):
+        clf.predict(IRIS_X)
+
+
+def test_ndarray_fit_has_no_feature_names():
+    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
+    assert not hasattr(clf, "feature_names_in_")
+    assert clf.n_features_in_ == 4
+
+
+def test_column_vector_y_warns_and_works():
+    with pytest.warns(Warning, match="column-vector|1d array|ravel"):
+        clf = _fit_quietly(
+            DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y.reshape(-1, 1)
+        )
+    assert clf.n_outputs_ == 3
+
+
+def test_list_input():
+    clf = _fit_quietly(
+        DeepNetClassifier((4,), max_iter=10, random_state=0),
+        IRIS_X.tolist(),
+        IRIS_Y.tolist(),
+    )
+    assert clf.predict(IRIS_X.tolist()).shape == (150,)
+
+
+# ----------------------------------------------------------------------
+# Architecture options
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_full_batch_training(solver):
+    lr = {"adam": 0.05, "sgd": 0.5}[solver]
+    clf = DeepNetClassifier(
+        (16,),
+        solver=solver,
+        batch_size=None,
+        learning_rate=lr,
+        max_iter=150,
+        random_state=0,
+    )
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf.score(IRIS_X, IRIS_Y) >= 0.95
+    # one step per epoch: the t_ of adam equals the number of epochs
+    if solver == "adam":
+        assert clf._optimizer.t == clf.n_iter_
+
+
+@pytest.mark.parametrize("batch_size", [1, 16, 150])
+def test_integer_batch_size(batch_size):
+    clf = DeepNetClassifier(
+        (8,), batch_size=batch_size, max_iter=10, learning_rate=0.01, random_state=0
+    )
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf._optimizer.t == clf.n_iter_ * -(-150 // batch_size)
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_batch_size_larger_than_data_warns():
+    clf = DeepNetClassifier((4,), batch_size=1000, max_iter=2)
+    with pytest.warns(UserWarning, match="batch_size"):
+        _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf._optimizer.t == 2
+
+
+@pytest.mark.parametrize("init", ["auto", "he", "glorot", "small"])
+def test_init_options_train(init):
+    clf = DeepNetClassifier(
+        (16,), init=init, learning_rate=0.01, max_iter=100, random_state=0
+    )
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf.score(IRIS_X, IRIS_Y) >= 0.95
+
+
+def test_init_options_give_their_scales():
+    # Fresh weights (max_iter=1 with a tiny step barely moves them).
+    X = np.random.default_rng(0).normal(size=(200, 100))
+    y = np.arange(200) % 2
+    stds = {}
+    for init in ["he", "glorot", "small"]:
+        clf = DeepNetClassifier(
+            (100,),
+            init=init,
+            solver="sgd",
+            learning_rate=1e-12,
+            max_iter=1,
+            random_state=0,
+        )
+        _fit_quietly(clf, X, y)
+        stds[init] = clf.coefs_[0].std()
+    assert stds["he"] == pytest.approx(np.sqrt(2 / 100), rel=0.05)
+    assert stds["glorot"] == pytest.approx(np.sqrt(2 / 200), rel=0.05)
+    assert stds["small"] == pytest.approx(0.01, rel=0.05)
+
+
+def test_per_layer_activation_list():
+    clf = DeepNetClassifier(
+        (16, 8),
+        activation=["tanh", "relu"],
+        learning_rate=0.01,
+        max_iter=100,
+        random_state=0,
+    )
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    assert clf.score(IRIS_X, IRIS_Y) >= 0.95
+    assert clf._network.hidden_activations == ("tanh", "relu")
+    same = DeepNetClassifier(
+        (16, 8),
+        activation=["tanh", "relu"],
+        learning_rate=0.01,
+        max_iter=100,
+        random_state=0,
+    )
+    _fit_quietly(same, IRIS_X, IRIS_Y)
+    other = DeepNetClassifier(
+        (16, 8),
+        activation=["relu", "tanh"],
+        learning_rate=0.01,
+        max_iter=100,
+        random_state=0,
+    )
+    _fit_quietly(other, IRIS_X, IRIS_Y)
+    _assert_same_weights(clf, same)
+    assert _weights_differ(clf, other)
+
+
+def test_sigmoid_is_logistic():
+    params = dict(hidden_layer_sizes=(5,), max_iter=10, random_state=0)
+    sigmoid = _fit_quietly(
+        DeepNetClassifier(activation="sigmoid", **params), IRIS_X, IRIS_Y
+    )
+    logistic = _fit_quietly(
+        DeepNetClassifier(activation="logistic", **params), IRIS_X, IRIS_Y
+    )
+    _assert_same_weights(sigmoid, logistic)
+
+
+@pytest.mark.parametrize("sizes", [7, np.int64(7), [7], (7,), np.array([7])])
+def test_hidden_layer_sizes_as_int_or_sequence(sizes):
+    clf = _fit_quietly(
+        DeepNetClassifier(sizes, max_iter=5, random_state=0), IRIS_X, IRIS_Y
+    )
+    assert [W.shape for W in clf.coefs_] == [(4, 7), (7, 3)]
+    assert clf.n_layers_ == 3
+
+
+def test_no_hidden_layer_is_softmax_regression():
+    clf = _fit_quietly(
+        DeepNetClassifier((), solver="lbfgs", max_iter=200, random_state=0),
+        IRIS_X,
+        IRIS_Y,
+    )
+    assert [W.shape for W in clf.coefs_] == [(4, 3)]
+    assert clf.n_layers_ == 2
+    assert clf.score(IRIS_X, IRIS_Y) >= 0.95
+
+
+# ----------------------------------------------------------------------
+# layer_grid
+# ----------------------------------------------------------------------
+def test_layer_grid():
+    assert layer_grid([1, 2, 3], [32, 64]) == [
+        (32,),
+        (64,),
+        (32, 32),
+        (64, 64),
+        (32, 32, 32),
+        (64, 64, 64),
+    ]
+    assert layer_grid([0, 1], [8, 16]) == [(), (8,), (16,)]
+    assert layer_grid((2,), (5,)) == [(5, 5)]
+    assert layer_grid(np.array([1]), np.array([4])) == [(4,)]
+
+
+@pytest.mark.parametrize(
+    "depths, widths",
+    [
+        ([], [32]),
+        ([1], []),
+        ([-1], [32]),
+        ([1], [0]),
+        ([1.5], [32]),
+        ([1], [32.0]),
+        ([True], [32]),
+        (["2"], [32]),
+    ],
+)
+def test_layer_grid_rejects_bad_values(depths, widths):
+    with pytest.raises(ValueError, match="depths|widths"):
+        layer_grid(depths, widths)
+
+
+# ----------------------------------------------------------------------
+# Solver details MLPClassifier also exposes
+# ----------------------------------------------------------------------
+def test_lbfgs_counts_samples_and_iterations():
+    clf = _fit_quietly(
+        DeepNetClassifier((6,), solver="lbfgs", max_iter=15, random_state=0),
+        IRIS_X,
+        IRIS_Y,
+    )
+    assert clf.n_iter_ == 15
+    assert clf.t_ == 15 * len(IRIS_Y)
+    assert len(clf.loss_curve_) == 15
+    assert clf.loss_ == pytest.approx(clf.loss_curve_[-1])
+
+
+def test_lbfgs_max_fun_warns():
+    clf = DeepNetClassifier((6,), solver="lbfgs", max_fun=5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ <= 5
+
+
+def test_nesterov_and_momentum_change_the_fit():
+    params = dict(SGD, max_iter=5, shuffle=False)
+    nesterov = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
+    classic = _fit_quietly(
+        DeepNetClassifier(nesterovs_momentum=False, **params), IRIS_X, IRIS_Y
+    )
+    plain = _fit_quietly(DeepNetClassifier(momentum=0.0, **params), IRIS_X, IRIS_Y)
+    plain_classic = _fit_quietly(
+        DeepNetClassifier(momentum=0.0, nesterovs_momentum=False, **params),
+        IRIS_X,
+        IRIS_Y,
+    )
+    assert _weights_differ(nesterov, classic)
+    assert _weights_differ(nesterov, plain)
+    # without momentum, both are plain gradient descent
+    _assert_close_weights(plain, plain_classic, rtol=1e-12, atol=1e-14)
+
+
+def test_verbose_prints_the_loss(capsys):
+    clf = DeepNetClassifier((4,), max_iter=3, verbose=True, random_state=0)
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    out = capsys.readouterr().out
+    assert "Iteration 1, loss =" in out
+    assert "Iteration 3, loss =" in out
+
+
+def test_silent_by_default(capsys):
+    _fit_quietly(DeepNetClassifier((4,), max_iter=3), IRIS_X, IRIS_Y)
+    assert capsys.readouterr().out == ""
+
+
+def test_keyboard_interrupt_keeps_last_completed_epoch(monkeypatch):
+    import skdnn._network
+
+    params = dict(SGD, batch_size=None, shuffle=False)
+    two_epochs = _fit_quietly(DeepNetClassifier(max_iter=2, **params), IRIS_X, IRIS_Y)
+
+    calls = []
+    original = skdnn._network.Network.cost_and_gradient
+
+    def interrupt_in_third_epoch(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(
+        skdnn._network.Network, "cost_and_gradient", interrupt_in_third_epoch
+    )
+    clf = DeepNetClassifier(max_iter=10, **params)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ == 2
+    _assert_same_weights(clf, two_epochs)
+
+
+def test_class_weight_with_string_labels():
+    y = np.array(["setosa", "versicolor", "virginica"], dtype=object)[IRIS_Y]
+    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=10)
+    by_class = _fit_quietly(
+        DeepNetClassifier(class_weight={"virginica": 3.0}, **params), IRIS_X, y
+    )
+    by_sample = _fit_quietly(
+        DeepNetClassifier(**params),
+        IRIS_X,
+        y,
+        sample_weight=np.where(IRIS_Y == 2, 3.0, 1.0),
+    )
+    _assert_close_weights(by_class, by_sample, rtol=1e-10, atol=1e-12)
+
+
+# ----------------------------------------------------------------------
+# Failed fits leave the estimator as it was
+# ----------------------------------------------------------------------
+def _snapshot(clf):
+    return {
+        "proba": clf.predict_proba(IRIS_X),
+        "theta": clf._theta.copy(),
+        "n_iter_": clf.n_iter_,
+        "t_": clf.t_,
+        "loss_curve_": list(clf.loss_curve_),
+        "classes_": clf.classes_.copy(),
+    }
+
+
+def _assert_unchanged(clf, before):
+    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), before["proba"])
+    np.testing.assert_array_equal(clf._theta, before["theta"])
+    assert clf.n_iter_ == before["n_iter_"]
+    assert clf.t_ == before["t_"]
+    assert clf.loss_curve_ == before["loss_curve_"]
+    np.testing.assert_array_equal(clf.classes_, before["classes_"])
+
+
+@pytest.mark.parametrize(
+    "failure, warm_start",
+    [
+        ("nan", False),
+        ("nan", True),
+        ("inf", True),
+        ("unseen_label", True),
+        ("n_features", True),
+        ("diverges", False),
+        ("diverges", True),
+        ("one_class", False),
+        ("one_class", True),
+    ],
+)
+def test_failed_fit_leaves_estimator_unchanged(failure, warm_start):
+    clf = DeepNetClassifier(
+        (6,),
+        warm_start=warm_start,
+        max_iter=10,
+        solver="sgd",
+        learning_rate=0.1,
+        random_state=0,
+    )
+    _fit_quietly(clf, IRIS_X, IRIS_Y)
+    before = _snapshot(clf)
+    X, y = IRIS_X.copy(), IRIS_Y.copy()
+    if failure == "nan":
+        X[3, 1] = np.nan
+    elif failure == "inf":
+        X[3, 1] = np.inf
+    elif failure == "unseen_label":
+        y[:10] = 7
+    elif failure == "n_features":
+        X = X[:, :3]
+    elif failure == "diverges":
+        X = X * 1e150
+        clf.set_params(learning_rate=1e10)
+    elif failure == "one_class":
+        y[:] = 0
+    match = {
+        "nan": "NaN",
+        "inf": "infinity",
+        "unseen_label": "warm_start",
+        "n_features": "features",
+        "diverges": "diverged",
+        "one_class": "classes" if warm_start else "one class",
+    }[failure]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow on the way
+        with pytest.raises(ValueError, match=match):
+            clf.fit(X, y)
+    _assert_unchanged(clf, before)
+
+
+@pytest.mark.parametrize("failure", ["nan", "unseen_label", "diverges"])
+def test_failed_partial_fit_leaves_estimator_unchanged(failure):
+    clf = DeepNetClassifier(
+        (6,), solver="sgd", learning_rate=0.1, batch_size=10, random_state=0
+    )
+    for _ in range(3):
+        clf.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    before = _snapshot(clf)
+    X, y = IRIS_X.copy(), IRIS_Y.copy()
+    if failure == "nan":
+        X[0, 0] = np.nan
+    elif failure == "unseen_label":
+        y[0] = 9
+    else:  # the first step blows the weights up, the second overflows
+        X = X * 1e100
+        clf.set_params(learning_rate=1e200)
+    match = {"nan": "NaN", "unseen_label": "not in classes_", "diverges": "diverged"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow on the way
+        with pytest.raises(ValueError, match=match[failure]):
+            clf.partial_fit(X, y)
+    _assert_unchanged(clf, before)
+
+
+def test_failed_lbfgs_fit_leaves_estimator_unchanged():
+    clf = _fit_quietly(
+        DeepNetClassifier((6,), solver="lbfgs", max_iter=20, random_state=0),
+        IRIS_X,
+        IRIS_Y,
+    )
+    before = _snapshot(clf)
+    with pytest.raises(ValueError, match="diverged"):
+        clf.fit(IRIS_X * 1e200, IRIS_Y)
+    _assert_unchanged(clf, before)
+
+
+def test_fit_does_not_modify_its_inputs():
+    X, y = IRIS_X.copy(), IRIS_Y.copy()
+    w = np.ones(150)
+    _fit_quietly(DeepNetClassifier((4,), max_iter=3), X, y, sample_weight=w)
+    np.testing.assert_array_equal(X, IRIS_X)
+    np.testing.assert_array_equal(y, IRIS_Y)
+    np.testing.assert_array_equal(w, np.ones(150))
+
+
+def test_accuracy_matches_score():
+    clf = _fit_quietly(DeepNetClassifier((6,), max_iter=20), IRIS_X, IRIS_Y)
+    assert clf.score(IRIS_X, IRIS_Y) == accuracy_score(IRIS_Y, clf.predict(IRIS_X))

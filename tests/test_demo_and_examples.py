@@ -1,0 +1,40 @@
+"""The demo and the examples run, so none of them can rot."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+from skdnn.__main__ import main
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+
+
+def test_demo_runs_and_prints_its_report(capsys):
+    accuracy = main(
+        [
+            "--depths",
+            "1",
+            "2",
+            "--widths",
+            "16",
+            "--activations",
+            "relu",
+            "--cv",
+            "2",
+            "--max-iter",
+            "30",
+            "--n-jobs",
+            "1",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert 0.85 <= accuracy <= 1.0
+    for expected in ["(16,)", "(16, 16)", "best parameters:", "held-out accuracy:"]:
+        assert expected in out
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_runs(path, capsys):
+    runpy.run_path(str(path), run_name="__main__")
+    assert capsys.readouterr().out

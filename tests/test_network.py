@@ -1,0 +1,412 @@
+"""Network: parameter layout, forward against the course's notation, gradients."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+import skdnn._network
+from skdnn._network import Network
+
+OUTPUTS = ["logistic", "softmax"]
+
+# (layer_units, hidden_activations); L = 1 has no hidden layer at all.
+ARCHITECTURES = [
+    ((3, 2), ()),
+    ((4, 5, 3), ("tanh",)),
+    ((4, 5, 3), ("relu",)),
+    ((3, 6, 4, 3), ("logistic", "leaky_relu")),
+    ((3, 4, 5, 2, 3), ("relu", "identity", "tanh")),
+]
+
+
+def g_course(name, Z):
+    """Activations written out from their definitions."""
+    if name == "identity":
+        return Z
+    if name == "logistic":
+        return 1.0 / (1.0 + np.exp(-Z))
+    if name == "tanh":
+        return (np.exp(2 * Z) - 1.0) / (np.exp(2 * Z) + 1.0)
+    if name == "relu":
+        return np.where(Z > 0, Z, 0.0)
+    if name == "leaky_relu":
+        return np.where(Z > 0, Z, 0.01 * Z)
+    raise AssertionError(name)
+
+
+def output_course(output, Z):
+    """Output activation with one example per column."""
+    if output == "logistic":
+        return 1.0 / (1.0 + np.exp(-Z))
+    E = np.exp(Z)
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def forward_course(X, W_course, b_course, hidden, output):
+    """Z[l] = W[l] A[l-1] + b[l], column-major as in the course.
+
+    ``W_course[l]`` has shape (n[l], n[l-1]); returns lists of Z[l], A[l] of
+    shape (n[l], m), with A[0] = Xᵀ.
+    """
+    L = len(W_course) - 1
+    Z, A = [None], [X.T]
+    for l in range(1, L + 1):
+        Z.append(W_course[l] @ A[l - 1] + b_course[l][:, None])
+        if l < L:
+            A.append(g_course(hidden[l - 1], Z[l]))
+        else:
+            A.append(output_course(output, Z[l]))
+    return Z, A
+
+
+def cost_course(X, Y, W_course, b_course, hidden, output, alpha, s=None):
+    """J = (sum_i s_i L_i + alpha / 2 sum_l ||W[l]||_F²) / sum_i s_i."""
+    _, A = forward_course(X, W_course, b_course, hidden, output)
+    A_L, Y_c = A[-1], Y.T
+    if output == "logistic":
+        losses = -(Y_c * np.log(A_L) + (1 - Y_c) * np.log(1 - A_L)).sum(axis=0)
+    else:
+        losses = -(Y_c * np.log(A_L)).sum(axis=0)
+    s = np.ones(X.shape[0]) if s is None else s
+    penalty = 0.5 * alpha * sum((w**2).sum() for w in W_course[1:])
+    return ((s * losses).sum() + penalty) / s.sum()
+
+
+def course_parameters(network, theta):
+    """W[l] as the course writes it, (n[l], n[l-1]), and b[l], from theta."""
+    W, b = network.unpack(theta)
+    return [None] + [w.T.copy() for w in W[1:]], [None] + [v.copy() for v in b[1:]]
+
+
+def make_problem(layer_units, output, m, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, layer_units[0]))
+    k = layer_units[-1]
+    if output == "softmax":
+        Y = np.eye(k)[rng.integers(0, k, size=m)]
+    else:
+        Y = rng.integers(0, 2, size=(m, k)).astype(np.float64)
+    return X, Y
+
+
+def random_theta(network, seed, scale=0.7):
+    return np.random.default_rng(seed).normal(scale=scale, size=network.n_params)
+
+
+@pytest.mark.parametrize(
+    "layer_units, n_weights, n_params",
+    [((3, 2), 6, 8), ((3, 4, 2), 20, 26), ((5, 4, 3, 1), 35, 43)],
+)
+def test_parameter_counts(layer_units, n_weights, n_params):
+    network = Network(layer_units, ["tanh"] * (len(layer_units) - 2), "softmax")
+    assert network.n_layers == len(layer_units) - 1
+    assert network.n_weights == n_weights
+    assert network.n_params == n_params
+
+
+def test_wrong_number_of_hidden_activations():
+    with pytest.raises(ValueError, match="Expected 2 hidden activations, got 1"):
+        Network((3, 4, 4, 2), ["relu"], "softmax")
+
+
+def test_activations_lists_the_output_last():
+    network = Network((3, 4, 4, 2), ["relu", "tanh"], "logistic")
+    assert tuple(network.activations()) == ("relu", "tanh", "logistic")
+
+
+def test_unpack_layout_all_W_first_then_all_b():
+    network = Network((3, 4, 2), ["relu"], "softmax")
+    theta = np.arange(network.n_params, dtype=np.float64)
+    W, b = network.unpack(theta)
+    assert W[0] is None and b[0] is None
+    assert len(W) == len(b) == 3
+    # W[1]: theta[0:12] row-major (3, 4); W[2]: theta[12:20]; b[1], b[2] after.
+    np.testing.assert_array_equal(W[1], np.arange(12).reshape(3, 4))
+    np.testing.assert_array_equal(W[2], np.arange(12, 20).reshape(4, 2))
+    np.testing.assert_array_equal(b[1], [20, 21, 22, 23])
+    np.testing.assert_array_equal(b[2], [24, 25])
+
+
+def test_unpack_returns_views_of_theta():
+    network = Network((3, 4, 2), ["relu"], "softmax")
+    theta = np.zeros(network.n_params)
+    W, b = network.unpack(theta)
+    for array in W[1:] + b[1:]:
+        assert np.shares_memory(array, theta)
+    W[1][0, 1] = 5.0
+    W[2][3, 1] = 6.0
+    b[1][2] = 7.0
+    b[2][1] = 8.0
+    expected = np.zeros(network.n_params)
+    expected[[1, 12 + 3 * 2 + 1, 20 + 2, 25]] = [5.0, 6.0, 7.0, 8.0]
+    np.testing.assert_array_equal(theta, expected)
+    # And the other way round: writing theta shows through the views.
+    theta[:] = -1.0
+    assert np.all(W[2] == -1.0) and np.all(b[1] == -1.0)
+
+
+HIDDEN = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_forward_on_a_hand_made_network(hidden, output):
+    # n = (2, 3, 2), parameters written in the course's orientation.
+    W1 = np.array([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]])
+    b1 = np.array([0.01, -0.02, 0.03])
+    W2 = np.array([[0.7, -0.8, 0.9], [-0.1, 0.2, -0.3]])
+    b2 = np.array([0.05, -0.05])
+    X = np.array([[1.0, 2.0], [-1.5, 0.5], [0.0, -3.0], [2.0, 2.0]])
+
+    network = Network((2, 3, 2), [hidden], output)
+    theta = np.empty(network.n_params)
+    W, b = network.unpack(theta)
+    W[1][...], W[2][...] = W1.T, W2.T
+    b[1][...], b[2][...] = b1, b2
+
+    cache = network.allocate_cache(X.shape[0], np.float64)
+    Z, A = network.forward(X, W, b, cache)
+    Z_c, A_c = forward_course(X, [None, W1, W2], [None, b1, b2], [hidden], output)
+
+    assert Z[0] is None and A[0] is X
+    for l in (1, 2):
+        assert Z[l].shape == A[l].shape == (4, network.layer_units[l])
+        assert_allclose(Z[l], Z_c[l].T, rtol=1e-13, atol=1e-15)
+        assert_allclose(A[l], A_c[l].T, rtol=1e-13, atol=1e-15)
+
+
+def test_forward_one_unit_by_hand():
+    # n = (2, 1): z = 2 x1 - x2 + 0.5 and a = sigmoid(z).
+    network = Network((2, 1), [], "logistic")
+    theta = np.array([2.0, -1.0, 0.5])
+    W, b = network.unpack(theta)
+    X = np.array([[1.0, 3.0], [0.0, 0.5]])
+    Z, A = network.forward(X, W, b, network.allocate_cache(2, np.float64))
+    assert_allclose(Z[1][:, 0], [-0.5, 0.0])
+    assert_allclose(A[1][:, 0], [1 / (1 + np.exp(0.5)), 0.5])
+
+
+@pytest.mark.parametrize("layer_units, hidden", ARCHITECTURES)
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_forward_matches_course_notation(layer_units, hidden, output):
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 1)
+    X, _ = make_problem(layer_units, output, 9, 2)
+    W, b = network.unpack(theta)
+    Z, A = network.forward(X, W, b, network.allocate_cache(9, np.float64))
+    Z_c, A_c = forward_course(X, *course_parameters(network, theta), hidden, output)
+    for l in range(1, network.n_layers + 1):
+        assert_allclose(Z[l], Z_c[l].T, rtol=1e-12, atol=1e-14)
+        assert_allclose(A[l], A_c[l].T, rtol=1e-12, atol=1e-14)
+
+
+def numerical_gradient(network, theta, X, Y, s, alpha, eps=1e-6):
+    cache = network.allocate_cache(X.shape[0], np.float64)
+    theta = theta.copy()
+    gradient = np.empty_like(theta)
+    for i in range(theta.size):
+        original = theta[i]
+        theta[i] = original + eps
+        plus = network.cost(theta, X, Y, s, alpha, cache)
+        theta[i] = original - eps
+        minus = network.cost(theta, X, Y, s, alpha, cache)
+        theta[i] = original
+        gradient[i] = (plus - minus) / (2 * eps)
+    return gradient
+
+
+@pytest.mark.parametrize("layer_units, hidden", ARCHITECTURES)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("alpha, weighted", [(0.0, False), (0.3, True)])
+def test_gradient_matches_finite_differences(
+    layer_units, hidden, output, alpha, weighted
+):
+    network = Network(layer_units, hidden, output)
+    m = 8
+    theta = random_theta(network, 3)
+    X, Y = make_problem(layer_units, output, m, 4)
+    s = np.random.default_rng(5).uniform(0.2, 3.0, size=m) if weighted else None
+
+    # A cache larger than the batch, and a gradient buffer full of garbage.
+    cache = network.allocate_cache(m + 3, np.float64)
+    grad = np.full(network.n_params, np.nan)
+    J = network.cost_and_gradient(theta, X, Y, s, alpha, grad, cache)
+
+    expected_J = cost_course(
+        X, Y, *course_parameters(network, theta), hidden, output, alpha, s
+    )
+    assert_allclose(J, expected_J, rtol=1e-12)
+    assert_allclose(network.cost(theta, X, Y, s, alpha, cache), expected_J, rtol=1e-12)
+
+    numerical = numerical_gradient(network, theta, X, Y, s, alpha)
+    assert np.all(np.isfinite(grad))
+    assert_allclose(grad, numerical, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_total_weight_overrides_the_denominator(output):
+    layer_units, hidden = (4, 5, 3), ("tanh",)
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 6)
+    X, Y = make_problem(layer_units, output, 6, 7)
+    s = np.random.default_rng(8).uniform(0.5, 2.0, size=6)
+    cache = network.allocate_cache(6, np.float64)
+
+    grad = np.empty(network.n_params)
+    J = network.cost_and_gradient(theta, X, Y, s, 0.2, grad, cache)
+    grad_10 = np.empty(network.n_params)
+    J_10 = network.cost_and_gradient(theta, X, Y, s, 0.2, grad_10, cache, 10.0)
+    # Same numerator, divided by 10 instead of sum_i s_i.
+    assert_allclose(J_10, J * s.sum() / 10.0, rtol=1e-12)
+    assert_allclose(grad_10, grad * s.sum() / 10.0, rtol=1e-12)
+    assert_allclose(
+        network.cost(theta, X, Y, s, 0.2, cache, total_weight=10.0), J_10, rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_penalty_covers_only_the_weights(output):
+    network = Network((3, 4, 2), ["relu"], output)
+    theta = random_theta(network, 9)
+    X, Y = make_problem((3, 4, 2), output, 5, 10)
+    cache = network.allocate_cache(5, np.float64)
+    grad_0, grad_1 = np.empty(network.n_params), np.empty(network.n_params)
+    J_0 = network.cost_and_gradient(theta, X, Y, None, 0.0, grad_0, cache)
+    J_1 = network.cost_and_gradient(theta, X, Y, None, 1.0, grad_1, cache)
+    n_w = network.n_weights
+    weights = theta[:n_w]
+    assert_allclose(J_1 - J_0, 0.5 * (weights @ weights) / 5, rtol=1e-12)
+    assert_allclose(grad_1[:n_w] - grad_0[:n_w], weights / 5, rtol=1e-10, atol=1e-14)
+    assert_allclose(grad_1[n_w:], grad_0[n_w:], rtol=1e-14)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("fmt", ["csr_matrix", "csr_array"])
+def test_sparse_input_gives_dense_results(output, fmt):
+    layer_units, hidden = (6, 5, 3), ("relu",)
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 11)
+    X, Y = make_problem(layer_units, output, 10, 12)
+    X[np.random.default_rng(13).uniform(size=X.shape) < 0.6] = 0.0
+    X_sparse = getattr(sp, fmt)(X)
+    s = np.random.default_rng(14).uniform(0.5, 2.0, size=10)
+    cache = network.allocate_cache(10, np.float64)
+
+    grad_dense = np.empty(network.n_params)
+    grad_sparse = np.full(network.n_params, np.nan)
+    J_dense = network.cost_and_gradient(theta, X, Y, s, 0.1, grad_dense, cache)
+    J_sparse = network.cost_and_gradient(theta, X_sparse, Y, s, 0.1, grad_sparse, cache)
+    assert_allclose(J_sparse, J_dense, rtol=1e-12)
+    assert_allclose(grad_sparse, grad_dense, rtol=1e-12, atol=1e-15)
+    assert_allclose(
+        network.cost(theta, X_sparse, Y, s, 0.1, cache), J_dense, rtol=1e-12
+    )
+    W, b = network.unpack(theta)
+    assert_allclose(
+        network.predict_logits(X_sparse, W, b),
+        network.predict_logits(X, W, b),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("n_samples", [23, 21, 7, 3])
+def test_predict_logits_in_chunks(monkeypatch, output, n_samples):
+    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 7)
+    layer_units, hidden = (4, 6, 5, 3), ("tanh", "relu")
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 15)
+    X, _ = make_problem(layer_units, output, n_samples, 16)
+    W, b = network.unpack(theta)
+
+    Z_L = network.predict_logits(X, W, b)
+    Z, _ = network.forward(X, W, b, network.allocate_cache(n_samples, np.float64))
+    Z_c, _ = forward_course(X, *course_parameters(network, theta), hidden, output)
+    assert Z_L.shape == (n_samples, 3)
+    assert_allclose(Z_L, Z[-1], rtol=1e-13, atol=1e-15)
+    assert_allclose(Z_L, Z_c[-1].T, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_predict_proba_and_log_proba(monkeypatch, output):
+    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 4)
+    layer_units, hidden = (3, 5, 3), ("leaky_relu",)
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 17)
+    X, _ = make_problem(layer_units, output, 10, 18)
+    W, b = network.unpack(theta)
+    _, A_c = forward_course(X, *course_parameters(network, theta), hidden, output)
+    proba = network.predict_proba(X, W, b)
+    assert_allclose(proba, A_c[-1].T, rtol=1e-12)
+    assert_allclose(network.predict_log_proba(X, W, b), np.log(A_c[-1].T), rtol=1e-12)
+
+
+def test_forward_reuses_the_cache_buffers():
+    network = Network((3, 4, 2), ["tanh"], "softmax")
+    theta = random_theta(network, 19)
+    W, b = network.unpack(theta)
+    cache = network.allocate_cache(5, np.float64)
+    rng = np.random.default_rng(20)
+    X_1, X_2 = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+
+    Z_1, A_1 = network.forward(X_1, W, b, cache)
+    first_logits = Z_1[2].copy()
+    Z_2, A_2 = network.forward(X_2, W, b, cache)
+    for l in (1, 2):
+        for key, first, second in (("Z", Z_1, Z_2), ("A", A_1, A_2)):
+            assert np.shares_memory(first[l], cache[key][l])
+            assert np.shares_memory(first[l], second[l])
+    # The first call's arrays now hold the second batch: no fresh allocation.
+    assert not np.allclose(Z_1[2], first_logits)
+    np.testing.assert_array_equal(Z_1[2], Z_2[2])
+
+
+def test_forward_on_a_smaller_batch_uses_the_leading_rows():
+    network = Network((3, 4, 2), ["relu"], "logistic")
+    theta = random_theta(network, 21)
+    W, b = network.unpack(theta)
+    cache = network.allocate_cache(8, np.float64)
+    X = np.random.default_rng(22).normal(size=(5, 3))
+    Z, A = network.forward(X, W, b, cache)
+    for l in (1, 2):
+        assert Z[l].shape[0] == A[l].shape[0] == 5
+        assert np.shares_memory(Z[l], cache["Z"][l][:5])
+    full = network.forward(X, W, b, network.allocate_cache(5, np.float64))[0]
+    assert_allclose(Z[2], full[2], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("backward", [True, False])
+def test_allocate_cache(backward):
+    network = Network((3, 4, 2), ["relu"], "softmax")
+    cache = network.allocate_cache(6, np.float32, backward=backward)
+    assert set(cache) == ({"Z", "A", "dZ"} if backward else {"Z", "A"})
+    for buffers in cache.values():
+        assert buffers[0] is None
+        assert [buffer.shape for buffer in buffers[1:]] == [(6, 4), (6, 2)]
+        assert all(buffer.dtype == np.float32 for buffer in buffers[1:])
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_float32_network(output):
+    layer_units, hidden = (4, 5, 3), ("tanh",)
+    network = Network(layer_units, hidden, output)
+    theta = random_theta(network, 23)
+    X, Y = make_problem(layer_units, output, 6, 24)
+    s = np.random.default_rng(25).uniform(0.5, 2.0, size=6)
+
+    grad_64 = np.empty(network.n_params)
+    J_64 = network.cost_and_gradient(
+        theta, X, Y, s, 0.1, grad_64, network.allocate_cache(6, np.float64)
+    )
+    theta_32, X_32, Y_32, s_32 = (a.astype(np.float32) for a in (theta, X, Y, s))
+    grad_32 = np.empty(network.n_params, dtype=np.float32)
+    cache_32 = network.allocate_cache(6, np.float32)
+    J_32 = network.cost_and_gradient(theta_32, X_32, Y_32, s_32, 0.1, grad_32, cache_32)
+    W, b = network.unpack(theta_32)
+    Z, A = network.forward(X_32, W, b, cache_32)
+    assert all(array.dtype == np.float32 for array in Z[1:] + A[1:])
+    assert network.predict_logits(X_32, W, b).dtype == np.float32
+    assert_allclose(J_32, J_64, rtol=1e-5)
+    assert_allclose(grad_32, grad_64, rtol=1e-4, atol=1e-5)
