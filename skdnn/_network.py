@@ -63,6 +63,32 @@ def _matmul_transposed(A, dZ, out):
     return np.matmul(A.T, dZ, out=out)
 
 
+def _rows(cache, key, m):
+    """The buffers ``cache[key]`` cut to their first m rows.
+
+    The full-size list is returned as it is, so steady-state batches build no
+    new views.
+    """
+    buffers = cache[key]
+    if buffers[-1].shape[0] == m:
+        return buffers
+    return [None if buffer is None else buffer[:m] for buffer in buffers]
+
+
+def _views(network, cache, theta, grad=None):
+    """W, b (and dW, db) views of ``theta`` (and ``grad``), memoised in ``cache``.
+
+    Training calls the cost with the same two vectors batch after batch, so the
+    per-layer views are made once; other vectors get fresh views.
+    """
+    memo = cache.get("views")
+    if memo is None or memo[0] is not theta or memo[1] is not grad:
+        W, b = network.unpack(theta)
+        dW, db = (None, None) if grad is None else network.unpack(grad)
+        memo = cache["views"] = (theta, grad, W, b, dW, db)
+    return memo[2:]
+
+
 class Network:
     """Layout and propagation of an L-layer fully connected network.
 
@@ -150,7 +176,7 @@ class Network:
                 buffers[key].append(np.empty((m, n), dtype=dtype))
         return buffers
 
-    def forward(self, X, W, b, cache):
+    def forward(self, X, W, b, cache, output_activation=True):
         """Forward propagation, keeping Z[l] and A[l] for the backward pass.
 
         Parameters
@@ -161,6 +187,9 @@ class Network:
             Parameter views from :meth:`unpack`.
         cache : dict of list of ndarray
             Buffers from :meth:`allocate_cache` with at least m rows.
+        output_activation : bool, default=True
+            Whether to compute A[L] = ŷ; without it the forward pass ends with
+            the logits Z[L] and A[L] is left unset.
 
         Returns
         -------
@@ -168,23 +197,23 @@ class Network:
             Z[l] and A[l] for l = 0..L (views of the first m rows of the
             buffers; Z[0] is None and A[0] is X). A[L] is ŷ.
         """
-        m = X.shape[0]
-        Z = [None] + [buffer[:m] for buffer in cache["Z"][1:]]
-        A = [X] + [buffer[:m] for buffer in cache["A"][1:]]
+        Z, A = _rows(cache, "Z", X.shape[0]), _rows(cache, "A", X.shape[0])
+        A = [X, *A[1:]]
         for l, g in enumerate(self.activations(), start=1):
             _matmul(A[l - 1], W[l], out=Z[l])
             Z[l] += b[l]
             if l < self.n_layers:
                 ACTIVATIONS[g](Z[l], out=A[l])
-            else:
+            elif output_activation:
                 OUTPUT_ACTIVATIONS[g](Z[l], out=A[l])
         return Z, A
 
-    def backward(self, Z, A, Y, sample_weight, W, dW, db, cache):
-        """Backward propagation of the *summed* loss into dW and db.
+    def backward(self, Z, A, Y, scale, W, dW, db, cache):
+        """Backward propagation into dW and db.
 
-        Computes the gradient of sum_i s_i L(ŷ_i, y_i); the caller divides by the
-        total weight (m without sample weights) and adds the L2 term.
+        Computes the gradient of sum_i c_i L(ŷ_i, y_i) with c_i = ``scale`` (a
+        number, or one per row); with c_i = s_i / sum_j s_j that is the gradient
+        of the mean loss, the L2 term left out.
 
         Parameters
         ----------
@@ -192,8 +221,8 @@ class Network:
             The cache returned by :meth:`forward`.
         Y : ndarray of shape (m, n[L])
             The targets.
-        sample_weight : ndarray of shape (m,) or None
-            Weight of each row.
+        scale : float or ndarray of shape (m,)
+            c_i, the weight of each row's loss in the sum.
         W : list of ndarray
             Parameter views from :meth:`unpack`.
         dW, db : list of ndarray
@@ -202,16 +231,15 @@ class Network:
         cache : dict of list of ndarray
             Buffers from :meth:`allocate_cache`, for the dZ[l].
         """
-        m = Y.shape[0]
         L = self.n_layers
-        dZ = output_delta(A[L], Y, out=cache["dZ"][L][:m])
-        if sample_weight is not None:
-            dZ *= sample_weight[:, np.newaxis]
+        dZ_buffers = _rows(cache, "dZ", Y.shape[0])
+        dZ = output_delta(A[L], Y, out=dZ_buffers[L])
+        dZ *= scale if np.ndim(scale) == 0 else scale[:, np.newaxis]
         for l in range(L, 0, -1):
             _matmul_transposed(A[l - 1], dZ, out=dW[l])
             np.sum(dZ, axis=0, out=db[l])
             if l > 1:
-                dA = np.matmul(dZ, W[l].T, out=cache["dZ"][l - 1][:m])
+                dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
                 g = self.hidden_activations[l - 2]
                 dZ = BACKWARDS[g](Z[l - 1], A[l - 1], dA)
 
@@ -244,7 +272,7 @@ class Network:
         J : float
             The cost.
         """
-        W, b = self.unpack(theta)
+        W, b, _, _ = _views(self, cache, theta)
         Z, _ = self.forward(X, W, b, cache)
         return self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
 
@@ -261,13 +289,20 @@ class Network:
         J : float
             The cost.
         """
-        W, b = self.unpack(theta)
-        dW, db = self.unpack(grad)
+        W, b, dW, db = _views(self, cache, theta, grad)
         Z, A = self.forward(X, W, b, cache)
         J = self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
-        self.backward(Z, A, Y, sample_weight, W, dW, db, cache)
-        grad[: self.n_weights] += alpha * theta[: self.n_weights]
-        grad /= self._total_weight(Y, sample_weight, total_weight)
+        total_weight = self._total_weight(Y, sample_weight, total_weight)
+        scale = 1.0 / total_weight
+        if sample_weight is not None:
+            scale = sample_weight * scale
+        self.backward(Z, A, Y, scale, W, dW, db, cache)
+        if alpha:
+            penalty = cache.get("penalty")
+            if penalty is None or penalty.shape[0] != self.n_weights:
+                penalty = cache["penalty"] = np.empty(self.n_weights, grad.dtype)
+            np.multiply(theta[: self.n_weights], alpha / total_weight, out=penalty)
+            grad[: self.n_weights] += penalty
         return J
 
     @staticmethod
@@ -277,9 +312,10 @@ class Network:
         return Y.shape[0] if sample_weight is None else float(sample_weight.sum())
 
     def _cost(self, Z_L, Y, sample_weight, theta, alpha, total_weight):
-        weights = theta[: self.n_weights]
         loss = total_loss(self.output, Z_L, Y, sample_weight)
-        loss += 0.5 * alpha * float(weights @ weights)
+        if alpha:
+            weights = theta[: self.n_weights]
+            loss += 0.5 * alpha * float(weights @ weights)
         return loss / self._total_weight(Y, sample_weight, total_weight)
 
     def predict_logits(self, X, W, b):
@@ -305,7 +341,7 @@ class Network:
         )
         for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
             block = X[start : start + PREDICT_CHUNK_ROWS]
-            Z, _ = self.forward(block, W, b, cache)
+            Z, _ = self.forward(block, W, b, cache, output_activation=False)
             Z_L[start : start + block.shape[0]] = Z[-1]
         return Z_L
 

@@ -4,6 +4,11 @@ Each optimiser keeps its own state (velocity, moments) as flat vectors the size
 of ``theta`` and updates the whole network in place with one vectorised step,
 ``update(theta, grad, learning_rate)``. The step size α comes from a
 :class:`LearningRateSchedule`.
+
+The updates are in-place NumPy operations into preallocated buffers. They stay
+away from SciPy's BLAS (``scipy.linalg.blas``): NumPy and SciPy each ship their
+own OpenBLAS with its own thread pool, and alternating between the two in every
+batch makes their spinning threads fight over the cores.
 """
 
 import numpy as np
@@ -127,5 +132,5 @@ class Adam:
         np.sqrt(self.v, out=step)
         step += self.epsilon
         np.divide(self.m, step, out=step)
-        step *= lr_t
+        step *= float(lr_t)
         theta -= step

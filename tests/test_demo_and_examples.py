@@ -1,6 +1,7 @@
 """The demo and the examples run, so none of them can rot."""
 
 import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,17 @@ def test_demo_runs_and_prints_its_report(capsys):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_example_runs(path, capsys):
-    runpy.run_path(str(path), run_name="__main__")
+def test_example_runs(path, capsys, monkeypatch, tmp_path):
+    # Small and quick (SKDNN_EXAMPLES_FAST), headless (Agg), and writing its
+    # figures to tmp_path rather than over the committed examples/figures.
+    monkeypatch.setenv("SKDNN_EXAMPLES_FAST", "1")
+    monkeypatch.setenv("SKDNN_EXAMPLES_OUTPUT", str(tmp_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    finally:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
     assert capsys.readouterr().out
+    if path.name.startswith("plot_"):
+        assert (tmp_path / f"{path.stem}.png").is_file()

@@ -1,0 +1,513 @@
+"""skdnn against MLPClassifier (and PyTorch eager, when importable), side by side.
+
+Every comparison runs the libraries in one process on the same data, the same
+architecture, solver, batch size, epochs and dtype, alternating their runs
+round after round, and reports medians and their ratio. Writes the tables to
+``benchmarks/RESULTS.md`` (with the machine, the library versions and this
+command) and prints them.
+
+Usage::
+
+    python benchmarks/run.py            # the full benchmark (a few minutes)
+    python benchmarks/run.py --smoke    # tiny sizes, seconds: checks it still runs
+"""
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_info
+
+import skdnn
+from skdnn import DeepNetClassifier
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+
+SIZES = {
+    "full": dict(
+        n=20_000,
+        features=784,
+        hidden=(512, 512),
+        classes=10,
+        batch=256,
+        epochs=2,
+        rounds=3,
+        small_epochs=30,
+        latency_calls=2000,
+        throughput_rows=100_000,
+        huge_rows=1_000_000,
+        scaling_n=[10_000, 20_000, 40_000, 80_000, 160_000],
+        scaling_widths=[128, 256, 512, 1024],
+        lbfgs_max_iter=2000,
+    ),
+    "smoke": dict(
+        n=600,
+        features=20,
+        hidden=(16, 16),
+        classes=3,
+        batch=64,
+        epochs=1,
+        rounds=1,
+        small_epochs=2,
+        latency_calls=20,
+        throughput_rows=500,
+        huge_rows=3000,
+        scaling_n=[300, 600],
+        scaling_widths=[8, 16],
+        lbfgs_max_iter=20,
+    ),
+}
+
+
+# ----------------------------------------------------------------------------
+# Timing
+# ----------------------------------------------------------------------------
+def alternate(runs, rounds):
+    """Median seconds of each callable, run in turn round after round."""
+    times = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def synthetic(n, features, classes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, features)).astype(dtype)
+    y = rng.integers(0, classes, n)
+    return X, y
+
+
+def epoch_flops(units, n, include_input_delta=False):
+    """Multiply-add FLOPs of one epoch of forward and backward propagation."""
+    pairs = list(zip(units[:-1], units[1:], strict=False))
+    forward = sum(2 * n * a * b for a, b in pairs)
+    weight_grads = forward
+    deltas = sum(2 * n * a * b for a, b in pairs[(0 if include_input_delta else 1) :])
+    return forward + weight_grads + deltas
+
+
+def matmul_epoch(units, n, batch, dtype):
+    """Time the matrix products of one epoch alone, on preallocated arrays."""
+    rng = np.random.default_rng(0)
+    W = [
+        rng.standard_normal((a, b)).astype(dtype)
+        for a, b in zip(units[:-1], units[1:], strict=False)
+    ]
+    A = [rng.standard_normal((batch, u)).astype(dtype) for u in units]
+    dW = [np.empty_like(w) for w in W]
+    dA = [np.empty((batch, u), dtype=dtype) for u in units]
+    n_batches = -(-n // batch)
+
+    def run():
+        for _ in range(n_batches):
+            for l, w in enumerate(W):
+                np.matmul(A[l], w, out=A[l + 1])
+            for l in range(len(W) - 1, -1, -1):
+                np.matmul(A[l].T, A[l + 1], out=dW[l])
+                if l > 0:
+                    np.matmul(A[l + 1], W[l].T, out=dA[l])
+
+    return run
+
+
+# ----------------------------------------------------------------------------
+# The contenders
+# ----------------------------------------------------------------------------
+def skdnn_fit(X, y, hidden, solver, batch, epochs, **params):
+    return DeepNetClassifier(
+        hidden,
+        solver=solver,
+        batch_size=batch,
+        max_iter=epochs,
+        n_iter_no_change=np.inf,
+        random_state=0,
+        **params,
+    ).fit(X, y)
+
+
+def mlp_fit(X, y, hidden, solver, batch, epochs, **params):
+    return MLPClassifier(
+        hidden,
+        solver=solver,
+        batch_size=batch,
+        max_iter=epochs,
+        n_iter_no_change=np.inf,
+        random_state=0,
+        **params,
+    ).fit(X, y)
+
+
+def torch_fit(X, y, hidden, solver, batch, epochs):
+    """The same network and solver in PyTorch eager mode on the CPU."""
+    torch.manual_seed(0)
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    layers, previous = [], X.shape[1]
+    for width in hidden:
+        layers += [torch.nn.Linear(previous, width), torch.nn.ReLU()]
+        previous = width
+    layers.append(torch.nn.Linear(previous, int(y.max()) + 1))
+    model = torch.nn.Sequential(*layers).to(dtype)
+    if solver == "sgd":
+        optimizer = torch.optim.SGD(
+            model.parameters(), lr=0.001, momentum=0.9, nesterov=True
+        )
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+    for _ in range(epochs):
+        order = torch.randperm(X_t.shape[0])
+        for start in range(0, X_t.shape[0], batch):
+            idx = order[start : start + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(X_t[idx]), y_t[idx])
+            loss.backward()
+            optimizer.step()
+    return model
+
+
+# ----------------------------------------------------------------------------
+# Cases
+# ----------------------------------------------------------------------------
+def case_large(size):
+    rows = []
+    units = [size["features"], *size["hidden"], size["classes"]]
+    flops = epoch_flops(units, size["n"])
+    for solver in ("sgd", "adam"):
+        for dtype in (np.float64, np.float32):
+            X, y = synthetic(size["n"], size["features"], size["classes"], dtype)
+            common = (X, y, size["hidden"], solver, size["batch"], size["epochs"])
+            runs = {
+                "skdnn": lambda c=common: skdnn_fit(*c),
+                "MLPClassifier": lambda c=common: mlp_fit(*c),
+                "matmul": matmul_epoch(units, size["n"], size["batch"], dtype),
+            }
+            if torch is not None:
+                runs["torch"] = lambda c=common: torch_fit(*c)
+            t = alternate(runs, size["rounds"])
+            per_epoch = {k: v / size["epochs"] for k, v in t.items() if k != "matmul"}
+            rows.append(
+                dict(
+                    solver=solver,
+                    dtype=np.dtype(dtype).name,
+                    skdnn=per_epoch["skdnn"],
+                    mlp=per_epoch["MLPClassifier"],
+                    torch=per_epoch.get("torch"),
+                    gflops=flops / per_epoch["skdnn"] / 1e9,
+                    matmul_gflops=flops / t["matmul"] / 1e9,
+                )
+            )
+    return rows
+
+
+def case_small(size):
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    common = (X, y, (100,), "adam", 200, size["small_epochs"])
+    t = alternate(
+        {"skdnn": lambda: skdnn_fit(*common), "mlp": lambda: mlp_fit(*common)},
+        size["rounds"] + 2,
+    )
+    return {k: v / size["small_epochs"] for k, v in t.items()}
+
+
+def case_lbfgs(size):
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    models = {}
+
+    def fit(name, make):
+        models[name] = make()
+
+    kw = dict(solver="lbfgs", max_iter=size["lbfgs_max_iter"], random_state=0)
+    t = alternate(
+        {
+            "skdnn": lambda: fit(
+                "skdnn", lambda: DeepNetClassifier((50,), **kw).fit(X, y)
+            ),
+            "mlp": lambda: fit("mlp", lambda: MLPClassifier((50,), **kw).fit(X, y)),
+        },
+        size["rounds"] + 2,
+    )
+    return {
+        name: dict(
+            seconds=t[name], loss=models[name].loss_, n_iter=models[name].n_iter_
+        )
+        for name in ("skdnn", "mlp")
+    }
+
+
+def case_inference(size):
+    X, y = synthetic(2000, size["features"], size["classes"], np.float64)
+    kw = dict(max_iter=1, random_state=0, batch_size=size["batch"])
+    ours = DeepNetClassifier(size["hidden"], **kw).fit(X, y)
+    theirs = MLPClassifier(size["hidden"], **kw).fit(X, y)
+    row = X[:1]
+    calls = size["latency_calls"]
+
+    def latency(model):
+        def run():
+            for _ in range(calls):
+                model.predict_proba(row)
+
+        return run
+
+    t = alternate({"skdnn": latency(ours), "mlp": latency(theirs)}, size["rounds"] + 2)
+    latency_us = {k: v / calls * 1e6 for k, v in t.items()}
+    X_big, _ = synthetic(size["throughput_rows"], size["features"], 2, np.float64, 1)
+    t = alternate(
+        {
+            "skdnn": lambda: ours.predict_proba(X_big),
+            "mlp": lambda: theirs.predict_proba(X_big),
+        },
+        size["rounds"],
+    )
+    throughput = {k: size["throughput_rows"] / v for k, v in t.items()}
+    return latency_us, throughput
+
+
+def peak_extra_bytes(run):
+    """Peak memory allocated by ``run`` beyond what existed before it."""
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak - base
+
+
+def case_memory(size):
+    X, y = synthetic(size["n"], size["features"], size["classes"], np.float32)
+    common = (X, y, size["hidden"], "sgd", size["batch"], 1)
+    fit_bytes = {
+        "skdnn": peak_extra_bytes(lambda: skdnn_fit(*common)),
+        "mlp": peak_extra_bytes(lambda: mlp_fit(*common)),
+    }
+    ours = skdnn_fit(*common)
+    theirs = mlp_fit(*common)
+    X_huge, _ = synthetic(size["huge_rows"], size["features"], 2, np.float32, 2)
+    predict_bytes = {
+        "skdnn": peak_extra_bytes(lambda: ours.predict_proba(X_huge)),
+        "mlp": peak_extra_bytes(lambda: theirs.predict_proba(X_huge)),
+    }
+    return fit_bytes, predict_bytes, X.nbytes, X_huge.nbytes
+
+
+def seconds(run, *args):
+    """Wall-clock seconds of one call ``run(*args)``."""
+    gc.collect()
+    start = time.perf_counter()
+    run(*args)
+    return time.perf_counter() - start
+
+
+def case_scaling(size):
+    samples, widths = [], []
+    for n in size["scaling_n"]:
+        X, y = synthetic(n, size["features"], size["classes"], np.float32)
+        args = (X, y, size["hidden"], "sgd", size["batch"], 1)
+        samples.append((n, seconds(skdnn_fit, *args)))
+    n = size["scaling_n"][1]
+    X, y = synthetic(n, size["features"], size["classes"], np.float32)
+    for width in size["scaling_widths"]:
+        args = (X, y, (width, width), "sgd", size["batch"], 1)
+        widths.append((width, seconds(skdnn_fit, *args)))
+    return samples, widths
+
+
+# ----------------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------------
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    blas = ", ".join(
+        f"{i.get('internal_api')} {i.get('version')} ({i.get('num_threads')} threads)"
+        for i in threadpool_info()
+        if i.get("user_api") == "blas"
+    )
+    versions = (
+        f"Python {platform.python_version()}, skdnn {skdnn.__version__}, NumPy "
+        f"{np.__version__}, SciPy {scipy.__version__}, scikit-learn "
+        f"{sklearn.__version__}, PyTorch "
+        f"{torch.__version__ if torch is not None else 'not installed'}"
+    )
+    return f"{cpu}, {os.cpu_count()} cores; BLAS: {blas}", versions
+
+
+def fmt_ratio(a, b):
+    return "–" if a is None or b is None else f"{b / a:.2f}x"
+
+
+def report(size_name, size, large, small, lbfgs, inference, memory, scaling, elapsed):
+    cpu, versions = machine()
+    flag = " --smoke" if size_name == "smoke" else ""
+    mib = 2**20
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Command: `python benchmarks/run.py{flag}` ({elapsed:.0f} s). "
+        f"Machine: {cpu}. {versions}.",
+        "",
+        "Medians of alternating runs in one process; a speed-up is the other "
+        "library's time divided by skdnn's (> 1 means skdnn is faster).",
+        "",
+        f"## 1. Large net: {size['n']} x {size['features']}, hidden {size['hidden']}, "
+        f"{size['classes']} classes, batch {size['batch']}, relu",
+        "",
+        "| solver | dtype | skdnn s/epoch | MLPClassifier s/epoch | speed-up vs MLP | "
+        "PyTorch s/epoch | speed-up vs PyTorch | skdnn GFLOP/s | matmul GFLOP/s | "
+        "share of matmul rate |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in large:
+        torch_s = "–" if r["torch"] is None else f"{r['torch']:.3f}"
+        lines.append(
+            f"| {r['solver']} | {r['dtype']} | {r['skdnn']:.3f} | {r['mlp']:.3f} | "
+            f"{fmt_ratio(r['skdnn'], r['mlp'])} | {torch_s} | "
+            f"{fmt_ratio(r['skdnn'], r['torch'])} | {r['gflops']:.1f} | "
+            f"{r['matmul_gflops']:.1f} | {r['gflops'] / r['matmul_gflops']:.0%} |"
+        )
+    lines += [
+        "",
+        "The matmul rate is this machine's NumPy/BLAS speed on the same matrix "
+        "products (forward, weight gradients and deltas of every batch), timed alone "
+        "on preallocated arrays in the same run: the physical limit here.",
+        "",
+        "## 2. Small net: digits 1797 x 64, hidden (100,), batch 200, adam",
+        "",
+        "| skdnn s/epoch | MLPClassifier s/epoch | speed-up |",
+        "|---|---|---|",
+        f"| {small['skdnn'] * 1e3:.2f} ms | {small['mlp'] * 1e3:.2f} ms | "
+        f"{fmt_ratio(small['skdnn'], small['mlp'])} |",
+        "",
+        "## 3. L-BFGS: breast_cancer (standardised), hidden (50,), to convergence",
+        "",
+        "| | seconds | iterations | final loss |",
+        "|---|---|---|---|",
+    ]
+    for name, label in (("skdnn", "skdnn"), ("mlp", "MLPClassifier")):
+        r = lbfgs[name]
+        lines.append(
+            f"| {label} | {r['seconds']:.3f} | {r['n_iter']} | {r['loss']:.3e} |"
+        )
+    latency, throughput = inference
+    lines += [
+        "| speed-up | "
+        f"{fmt_ratio(lbfgs['skdnn']['seconds'], lbfgs['mlp']['seconds'])} | | |",
+        "",
+        f"## 4. Inference: predict_proba, hidden {size['hidden']}",
+        "",
+        "| | skdnn | MLPClassifier | skdnn / MLP |",
+        "|---|---|---|---|",
+        f"| 1-row latency (µs) | {latency['skdnn']:.1f} | {latency['mlp']:.1f} | "
+        f"{latency['skdnn'] / latency['mlp']:.2f} |",
+        f"| throughput, {size['throughput_rows']} rows (rows/s) | "
+        f"{throughput['skdnn']:,.0f} | {throughput['mlp']:,.0f} | "
+        f"{throughput['skdnn'] / throughput['mlp']:.2f} |",
+    ]
+    fit_bytes, predict_bytes, X_bytes, huge_bytes = memory
+    lines += [
+        "",
+        "## 5. Memory (peak extra, tracemalloc; the input itself excluded)",
+        "",
+        "| | skdnn MiB | MLPClassifier MiB |",
+        "|---|---|---|",
+        f"| fit, case 1 sgd float32 (X is {X_bytes / mib:.0f} MiB) | "
+        f"{fit_bytes['skdnn'] / mib:.1f} | {fit_bytes['mlp'] / mib:.1f} |",
+        f"| predict_proba, {size['huge_rows']:,} x {size['features']} float32 "
+        f"(X is {huge_bytes / mib:.0f} MiB) | {predict_bytes['skdnn'] / mib:.1f} | "
+        f"{predict_bytes['mlp'] / mib:.1f} |",
+    ]
+    samples, widths = scaling
+    lines += [
+        "",
+        f"## 6. Scaling: sgd float32, hidden {size['hidden']} over the sample "
+        f"counts; hidden (w, w) on {size['scaling_n'][1]:,} samples over the widths",
+        "",
+        "| n_samples | s/epoch | x previous |",
+        "|---|---|---|",
+    ]
+    for i, (n, t) in enumerate(samples):
+        prev = "" if i == 0 else f"{t / samples[i - 1][1]:.2f}"
+        lines.append(f"| {n:,} | {t:.3f} | {prev} |")
+    lines += ["", "| width | s/epoch | x previous |", "|---|---|---|"]
+    for i, (w, t) in enumerate(widths):
+        prev = "" if i == 0 else f"{t / widths[i - 1][1]:.2f}"
+        lines.append(f"| {w} | {t:.3f} | {prev} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="where to write the markdown (default benchmarks/RESULTS.md; "
+        "--smoke writes nowhere unless given)",
+    )
+    args = parser.parse_args(argv)
+    size_name = "smoke" if args.smoke else "full"
+    size = SIZES[size_name]
+    output = args.output
+    if output is None and not args.smoke:
+        output = Path(__file__).resolve().parent / "RESULTS.md"
+
+    start = time.perf_counter()
+    large = case_large(size)
+    small = case_small(size)
+    lbfgs = case_lbfgs(size)
+    inference = case_inference(size)
+    memory = case_memory(size)
+    scaling = case_scaling(size)
+    text = report(
+        size_name,
+        size,
+        large,
+        small,
+        lbfgs,
+        inference,
+        memory,
+        scaling,
+        time.perf_counter() - start,
+    )
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main() and 0)

@@ -1,0 +1,317 @@
+"""Concurrent prediction, and persistence: pickle, joblib, skops, clone.
+
+tests/test_classifier.py checks that pickle, deepcopy and joblib round-trips
+predict the same and keep training; these tests add exact continuation, the
+other kinds of fitted models, concurrency and skops.
+"""
+
+import pickle
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.preprocessing import StandardScaler
+
+from skdnn import DeepNetClassifier
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+X_IRIS = StandardScaler().fit_transform(X_IRIS)
+Y_MULTI = np.column_stack([Y_IRIS == 0, Y_IRIS == 1, Y_IRIS > 0]).astype(int)
+NAMES = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+
+
+def _fit(clf, X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(X, y, **kwargs)
+
+
+def _assert_predicts_identically(a, b, X):
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    np.testing.assert_array_equal(a.predict_log_proba(X), b.predict_log_proba(X))
+
+
+# ----------------------------------------------------------------------
+# Predicting from many threads
+# ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def digits_model():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = DeepNetClassifier((64, 32), solver="lbfgs", max_iter=10, random_state=0)
+    _fit(clf, X, y)
+    # Largish inputs (more rows than one prediction block of the network), so
+    # that calls from different threads overlap in time.
+    rng = np.random.default_rng(0)
+    X_big = X[rng.integers(0, len(X), size=6000)] + rng.normal(size=(6000, 64))
+    return clf, X_big
+
+
+N_THREADS = 8
+CALLS_PER_THREAD = 4
+
+
+def _run_concurrently(calls):
+    """Results of ``calls`` (thunks), run by N_THREADS threads started together.
+
+    Thread i makes calls i, i + N_THREADS, ...; a barrier makes all threads
+    start at once, so that their calls overlap.
+    """
+    barrier = threading.Barrier(N_THREADS)
+
+    def worker(i):
+        barrier.wait()
+        return {j: calls[j]() for j in range(i, len(calls), N_THREADS)}
+
+    with ThreadPoolExecutor(max_workers=N_THREADS) as pool:
+        shares = list(pool.map(worker, range(N_THREADS)))
+    return [result for share in shares for result in share.items()]
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba"])
+def test_concurrent_predictions_equal_serial_ones(digits_model, method):
+    clf, X = digits_model
+    slices = [slice(0, None), slice(0, 1000), slice(1000, 5500), slice(17, 4113)]
+    expected = [getattr(clf, method)(X[s]) for s in slices]
+    calls = [
+        partial(getattr(clf, method), X[slices[j % len(slices)]])
+        for j in range(N_THREADS * CALLS_PER_THREAD)
+    ]
+    results = _run_concurrently(calls)
+    assert len(results) == len(calls)
+    for j, result in results:
+        np.testing.assert_array_equal(result, expected[j % len(slices)])
+
+
+def test_concurrent_mixed_calls_equal_serial_ones(digits_model):
+    clf, X = digits_model
+    y = clf.predict(X)
+    methods = [
+        partial(clf.predict, X),
+        partial(clf.predict_proba, X),
+        partial(clf.predict_log_proba, X[::2]),
+        partial(clf.score, X, y),
+    ]
+    expected = [method() for method in methods]
+    calls = [methods[j % 4] for j in range(N_THREADS * CALLS_PER_THREAD)]
+    for j, result in _run_concurrently(calls):
+        np.testing.assert_array_equal(result, expected[j % 4])
+    assert expected[3] == 1.0
+
+
+# ----------------------------------------------------------------------
+# pickle and joblib
+# ----------------------------------------------------------------------
+def _pickle(clf, tmp_path):
+    return pickle.loads(pickle.dumps(clf, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _joblib(clf, tmp_path):
+    path = tmp_path / "model.joblib"
+    joblib.dump(clf, path, compress=3)
+    return joblib.load(path)
+
+
+ROUNDTRIPS = pytest.mark.parametrize(
+    "roundtrip", [_pickle, _joblib], ids=["pickle", "joblib"]
+)
+
+MODELS = {
+    # name: (parameters, X, y)
+    "adam": (dict(solver="adam"), X_IRIS, Y_IRIS),
+    "sgd": (dict(solver="sgd", learning_rate=0.05), X_IRIS, Y_IRIS),
+    "lbfgs": (dict(solver="lbfgs"), X_IRIS, Y_IRIS),
+    "early-stopping": (dict(early_stopping=True), X_IRIS, Y_IRIS),
+    "binary": (dict(), X_IRIS, Y_IRIS > 0),
+    "string-labels": (dict(class_weight={"setosa": 2.0}), X_IRIS, NAMES[Y_IRIS]),
+    "multilabel": (dict(), X_IRIS, Y_MULTI),
+    "float32": (dict(), X_IRIS.astype(np.float32), Y_IRIS),
+    "sparse": (dict(), sp.csr_matrix(X_IRIS), Y_IRIS),
+    "dataframe": (dict(), pd.DataFrame(X_IRIS, columns=list("abcd")), Y_IRIS),
+    "per-layer-activations": (
+        dict(hidden_layer_sizes=(5, 3), activation=["tanh", "leaky_relu"]),
+        X_IRIS,
+        Y_IRIS,
+    ),
+    "no-hidden-layer": (dict(hidden_layer_sizes=()), X_IRIS, Y_IRIS),
+}
+
+
+def _model(name, **extra):
+    params, X, y = MODELS[name]
+    params = {"hidden_layer_sizes": (6,), "max_iter": 8, "random_state": 0, **params}
+    return _fit(DeepNetClassifier(**{**params, **extra}), X, y), X, y
+
+
+@ROUNDTRIPS
+@pytest.mark.parametrize("name", MODELS)
+def test_roundtrip_predicts_identically(roundtrip, name, tmp_path):
+    clf, X, _ = _model(name)
+    restored = roundtrip(clf, tmp_path)
+    _assert_predicts_identically(restored, clf, X)
+    assert restored.get_params() == clf.get_params()
+    np.testing.assert_array_equal(restored.classes_, clf.classes_)
+    assert restored.loss_curve_ == clf.loss_curve_
+
+
+def _continue_partial_fit(clf, X, y):
+    for start in (0, 50, 100):
+        clf.partial_fit(X[start : start + 50], y[start : start + 50])
+    return clf
+
+
+@ROUNDTRIPS
+@pytest.mark.parametrize("name", ["adam", "sgd", "string-labels", "multilabel"])
+def test_restored_model_continues_partial_fit_exactly(roundtrip, name, tmp_path):
+    clf, X, y = _model(name, batch_size=16)
+    restored = roundtrip(clf, tmp_path)
+    n_iter = clf.n_iter_
+    # The optimiser's moments and step size travel with the model, so both
+    # continue along the same path (same random_state, same shuffles).
+    _continue_partial_fit(clf, X, y)
+    _continue_partial_fit(restored, X, y)
+    _assert_predicts_identically(restored, clf, X)
+    np.testing.assert_array_equal(restored._theta, clf._theta)
+    assert restored.n_iter_ == clf.n_iter_ == n_iter + 3
+    assert restored.t_ == clf.t_
+    assert restored.loss_curve_ == clf.loss_curve_
+
+
+@ROUNDTRIPS
+@pytest.mark.parametrize("name", ["adam", "sgd", "lbfgs", "multilabel"])
+def test_restored_model_continues_warm_start_fit_exactly(roundtrip, name, tmp_path):
+    clf, X, y = _model(name, warm_start=True)
+    restored = roundtrip(clf, tmp_path)
+    before = clf.predict_proba(X)
+    _fit(clf, X, y)
+    _fit(restored, X, y)
+    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_predicts_identically(restored, clf, X)
+    assert not np.array_equal(clf.predict_proba(X), before)  # it did train on
+
+
+@ROUNDTRIPS
+def test_restored_model_can_be_refitted_from_scratch(roundtrip, tmp_path):
+    clf, X, y = _model("adam")
+    restored = roundtrip(clf, tmp_path)
+    _fit(restored, X[:, :2], y)  # a new fit may change the input size
+    assert restored.n_features_in_ == 2
+    assert clf.n_features_in_ == 4
+
+
+@ROUNDTRIPS
+def test_clone_of_restored_model_is_unfitted(roundtrip, tmp_path):
+    clf, X, y = _model("string-labels")
+    cloned = clone(roundtrip(clf, tmp_path))
+    assert cloned.get_params() == clf.get_params()
+    for attribute in ("classes_", "n_features_in_", "loss_curve_", "_theta"):
+        assert not hasattr(cloned, attribute)
+    with pytest.raises(NotFittedError):
+        cloned.predict(X)
+    _fit(cloned, X, y)
+    _assert_predicts_identically(cloned, clf, X)
+
+
+@ROUNDTRIPS
+def test_unfitted_model_roundtrips_unfitted(roundtrip, tmp_path):
+    clf = DeepNetClassifier((7, 3), activation=["tanh", "relu"], random_state=0)
+    restored = roundtrip(clf, tmp_path)
+    assert restored.get_params() == clf.get_params()
+    with pytest.raises(NotFittedError):
+        restored.predict(X_IRIS)
+    _fit(restored, X_IRIS, Y_IRIS)
+    _fit(clf, X_IRIS, Y_IRIS)
+    _assert_predicts_identically(restored, clf, X_IRIS)
+
+
+# ----------------------------------------------------------------------
+# skops
+# ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sio():
+    return pytest.importorskip("skops.io")
+
+
+# What skops does not trust by default: skdnn's own classes, nothing else.
+TRUSTED_COMMON = [
+    "skdnn._classifier.DeepNetClassifier",
+    "skdnn._network.Network",
+]
+TRUSTED_OPTIMIZER = {
+    "adam": ["skdnn._optimizers.Adam", "skdnn._optimizers.LearningRateSchedule"],
+    "sgd": ["skdnn._optimizers.LearningRateSchedule", "skdnn._optimizers.SGD"],
+    "lbfgs": [],
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_skops_roundtrip_with_exactly_the_untrusted_types(name, tmp_path, sio):
+    clf, X, _ = _model(name)
+    path = tmp_path / "model.skops"
+    sio.dump(clf, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted == sorted(TRUSTED_COMMON + TRUSTED_OPTIMIZER[clf.solver])
+    restored = sio.load(path, trusted=untrusted)
+    _assert_predicts_identically(restored, clf, X)
+    assert restored.get_params() == clf.get_params()
+    assert sorted(vars(restored)) == sorted(vars(clf))
+
+
+def test_skops_refuses_untrusted_types_by_default(sio):
+    clf, _, _ = _model("adam")
+    data = sio.dumps(clf)
+    with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
+        sio.loads(data)
+    untrusted = sio.get_untrusted_types(data=data)
+    for left_out in untrusted:
+        trusted = [t for t in untrusted if t != left_out]
+        with pytest.raises(sio.exceptions.UntrustedTypesFoundException, match=left_out):
+            sio.loads(data, trusted=trusted)
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd", "multilabel"])
+def test_skops_restored_model_continues_partial_fit_exactly(name, sio):
+    clf, X, y = _model(name, batch_size=16)
+    data = sio.dumps(clf)
+    restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    _continue_partial_fit(clf, X, y)
+    _continue_partial_fit(restored, X, y)
+    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_predicts_identically(restored, clf, X)
+
+
+def test_skops_restored_model_continues_warm_start_fit_exactly(sio):
+    clf, X, y = _model("adam", warm_start=True)
+    data = sio.dumps(clf)
+    restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    _fit(clf, X, y)
+    _fit(restored, X, y)
+    np.testing.assert_array_equal(restored._theta, clf._theta)
+
+
+def test_skops_restored_coefs_are_views_of_its_own_parameters(sio):
+    clf, X, _ = _model("adam")
+    data = sio.dumps(clf)
+    restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    restored.coefs_[0][...] = 0.0
+    assert np.all(restored.coefs_[0] == 0.0)
+    assert not np.all(clf.coefs_[0] == 0.0)
+    assert not np.array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_skops_unfitted_model_needs_only_the_estimator_type(sio):
+    clf = DeepNetClassifier((5,), activation=["tanh"], random_state=0)
+    data = sio.dumps(clf)
+    assert sio.get_untrusted_types(data=data) == ["skdnn._classifier.DeepNetClassifier"]
+    restored = sio.loads(data, trusted=["skdnn._classifier.DeepNetClassifier"])
+    assert restored.get_params() == clf.get_params()
