@@ -1,10 +1,9 @@
 """DeepNetClassifier: the scikit-learn estimator around :mod:`skdnn._network`."""
 
 import copy
+import math
 import warnings
-from functools import update_wrapper, wraps
 from numbers import Integral, Real
-from types import MethodType
 
 import numpy as np
 import scipy.optimize
@@ -31,7 +30,6 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
-    validate_data,
 )
 
 from ._activations import ACTIVATIONS
@@ -39,102 +37,14 @@ from ._initializers import initialize, layer_initializers
 from ._losses import LOG_OUTPUT_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ._network import Network
 from ._optimizers import SGD, Adam, LearningRateSchedule
+from ._training import Batches, CallbackSupportMixin, CallbackTasks
+from ._validation import _validate_data, available_if_stochastic
 
 _ACTIVATION_ALIASES = {"sigmoid": "logistic"}
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(_ACTIVATION_ALIASES)
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
-def _is_stochastic(estimator):
-    if estimator.solver not in _STOCHASTIC_SOLVERS:
-        raise AttributeError(
-            f"partial_fit is only available for the stochastic solvers "
-            f"{_STOCHASTIC_SOLVERS}; solver={estimator.solver!r} is not one. Use "
-            "fit, or set solver='adam' or 'sgd'."
-        )
-    return True
-
-
-class _available_if_stochastic:
-    """``available_if(_is_stochastic)`` that lets the check's message through.
-
-    scikit-learn's ``available_if`` turns the check's AttributeError into a
-    generic "has no attribute 'partial_fit'"; this descriptor raises
-    ``_is_stochastic``'s own, which names the solver and the fix.
-    ``hasattr(estimator, "partial_fit")`` is still False for "lbfgs", as
-    meta-estimators expect.
-    """
-
-    def __init__(self, fn):
-        self.fn = fn
-        update_wrapper(self, fn)
-
-    def __get__(self, obj, owner=None):
-        if obj is not None:
-            _is_stochastic(obj)
-            return MethodType(self.fn, obj)
-
-        # On the class: a plain function (docstring, signature), checked on call.
-        @wraps(self.fn)
-        def unbound(estimator, *args, **kwargs):
-            _is_stochastic(estimator)
-            return self.fn(estimator, *args, **kwargs)
-
-        return unbound
-
-
-def _validate_data(estimator, X, y="no_validation", **kwargs):
-    """scikit-learn's ``validate_data``, with NumPy's conversion errors explained.
-
-    NumPy reports a string, a ragged row or a complex number in X in its own
-    words ("could not convert string to float: 'x'"), and scikit-learn does not
-    always say that a NaN is in y; these messages say what is wrong and what to
-    do instead.
-    """
-    try:
-        return validate_data(estimator, X, y, **kwargs)
-    except (TypeError, ValueError) as exc:
-        message = str(exc)
-        if message.startswith("Complex data not supported"):
-            if _is_complex(X):
-                raise ValueError(
-                    "Complex data not supported: X contains complex numbers. "
-                    "Pass real features instead, e.g. the real and imaginary parts "
-                    "as separate columns."
-                ) from None
-            raise ValueError(
-                "Complex data not supported: y contains complex numbers. Class "
-                "labels must be ints, strings or bools (or a 0/1 indicator matrix)."
-            ) from None
-        if "could not convert" in message or "argument must be" in message:
-            raise type(exc)(
-                f"X must contain numbers only, but converting it to float failed "
-                f"({message}). Encode text or categorical features as numbers "
-                "first, e.g. with sklearn.preprocessing.OneHotEncoder or "
-                "OrdinalEncoder in a Pipeline."
-            ) from exc
-        if message.startswith(("Input y contains NaN", "Input contains NaN")):
-            raise ValueError(
-                "y contains NaN: some samples have no label. Drop those samples "
-                "(or fill in their labels) before fitting."
-            ) from exc
-        if "inhomogeneous" in message:
-            raise ValueError(
-                "X must be a 2-D array with the same number of features in every "
-                f"row, but its rows have different lengths ({message}). Pad or "
-                "trim the rows to one length."
-            ) from exc
-        raise
-
-
-def _is_complex(a):
-    try:
-        return np.iscomplexobj(a)
-    except (TypeError, ValueError):
-        return False
-
-
-class DeepNetClassifier(ClassifierMixin, BaseEstimator):
+class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """An L-layer fully connected neural network classifier.
 
     Forward and backward propagation are written by hand in NumPy following the
@@ -596,7 +506,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._fit_transaction(X, y, sample_weight, incremental=False)
 
-    @_available_if_stochastic
+    @available_if_stochastic
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch of the solver over X, y, keeping the current weights.
@@ -646,13 +556,29 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
         """Fit, restoring the previous state if anything fails."""
+        context = None
+        if not incremental and hasattr(self, "_init_callback_context"):
+            # Before the snapshot, so that a failed fit still tears callbacks down.
+            # L-BFGS opens one task more than it runs (see _train_lbfgs).
+            n_tasks = self.max_iter + (self.solver == "lbfgs")
+            context = self._init_callback_context(max_subtasks=n_tasks)
         saved = dict(self.__dict__)
         try:
             problem = self._prepare(X, y, sample_weight, incremental, classes)
-            if self.solver == "lbfgs":
-                self._train_lbfgs(problem)
-            else:
-                self._train_stochastic(problem, incremental)
+            tasks = CallbackTasks(self, context, "epoch")
+            if context is not None:
+                tasks.data = (problem["X"], problem["y"], problem["sample_weight"])
+                context.call_on_fit_task_begin(estimator=self, **tasks.arguments())
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                if self.solver == "lbfgs":
+                    tasks.name = "lbfgs-iter"
+                    self._train_lbfgs(problem, tasks)
+                else:
+                    self._train_stochastic(problem, incremental, tasks)
+            if context is not None:
+                context.call_on_fit_task_end(
+                    estimator=self, reconstruction_attributes={}, **tasks.arguments()
+                )
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
@@ -965,7 +891,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             f"{self.learning_rate!r}); the estimator was left as it was before fit."
         )
 
-    def _train_stochastic(self, problem, incremental):
+    def _train_stochastic(self, problem, incremental, tasks):
         network, theta = self._network, self._theta
         X, y, Y, sw = problem["X"], problem["y"], problem["Y"], problem["sample_weight"]
         if self._optimizer is None:
@@ -973,108 +899,46 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             self._schedule = LearningRateSchedule(
                 self.learning_rate, self.learning_rate_schedule, self.power_t
             )
-        optimizer, schedule = self._optimizer, self._schedule
 
-        X_val = y_val = sw_val = None
+        validation = None
         if self.early_stopping:
             X, X_val, y, y_val, Y, sw, sw_val = self._split_validation(
                 X, y, Y, sw, problem["random_state"]
             )
-            best_theta = theta.copy()
-
-        n_samples = X.shape[0]
-        batch_size = self._resolve_batch_size(n_samples)
-        cache = network.allocate_cache(batch_size, theta.dtype)
+            validation = (X_val, y_val, sw_val, theta.copy())
+        tasks.data = (X, y, sw)
+        batches = Batches(X, Y, sw, self._resolve_batch_size(X.shape[0]))
+        cache = network.allocate_cache(batches.size, theta.dtype)
         grad = np.empty_like(theta)
         epoch_start = np.empty_like(theta)
-        dense = not sp.issparse(X)
-        if dense:
-            X_batch = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-        Y_batch = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
-        sw_batch = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
-        total_weight = n_samples if sw is None else float(sw.sum())
-        rng = problem["rng"]
         if not incremental:
             self.n_iter_ = 0
 
         try:
             for _ in range(self.max_iter):
+                tasks.begin()
                 np.copyto(epoch_start, theta)
-                order = rng.permutation(n_samples) if self.shuffle else None
+                order = problem["rng"].permutation(X.shape[0]) if self.shuffle else None
                 epoch_cost = 0.0
-                for start in range(0, n_samples, batch_size):
-                    stop = min(start + batch_size, n_samples)
-                    if order is None:
-                        Xb, Yb = X[start:stop], Y[start:stop]
-                        sb = None if sw is None else sw[start:stop]
-                    else:
-                        idx = order[start:stop]
-                        m = stop - start
-                        Xb = (
-                            np.take(X, idx, axis=0, out=X_batch[:m], mode="clip")
-                            if dense
-                            else X[idx]
-                        )
-                        Yb = np.take(Y, idx, axis=0, out=Y_batch[:m], mode="clip")
-                        sb = (
-                            None
-                            if sw is None
-                            else np.take(sw, idx, out=sw_batch[:m], mode="clip")
-                        )
-                    batch_weight = stop - start if sb is None else float(sb.sum())
-                    if batch_weight <= 0:
-                        continue
+                for Xb, Yb, sb, weight in batches.epoch(order):
                     cost = network.cost_and_gradient(
-                        theta, Xb, Yb, sb, self.alpha, grad, cache, batch_weight
+                        theta, Xb, Yb, sb, self.alpha, grad, cache, weight
                     )
-                    if not np.isfinite(cost):
+                    if not math.isfinite(cost):
                         raise self._diverged(f"in epoch {self.n_iter_ + 1}")
-                    epoch_cost += cost * batch_weight
-                    optimizer.update(theta, grad, schedule.learning_rate)
+                    epoch_cost += cost * weight
+                    self._optimizer.update(theta, grad, self._schedule.learning_rate)
+                if not np.isfinite(theta).all():
+                    raise self._diverged(f"in the weights, in epoch {self.n_iter_ + 1}")
 
                 self.n_iter_ += 1
-                self.t_ += n_samples
-                self.loss_ = epoch_cost / total_weight
+                self.t_ += X.shape[0]
+                self.loss_ = epoch_cost / batches.total_weight
                 self.loss_curve_.append(self.loss_)
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
-
-                if self.early_stopping:
-                    score = self._validation_score(theta, X_val, y_val, sw_val)
-                    self.validation_scores_.append(score)
-                    if self.verbose:
-                        print(f"Validation score: {score:f}")
-                    improved = score >= self.best_validation_score_ + self.tol
-                    if score > self.best_validation_score_:
-                        self.best_validation_score_ = score
-                        np.copyto(best_theta, theta)
-                else:
-                    improved = self.loss_ <= self.best_loss_ - self.tol
-                    self.best_loss_ = min(self.best_loss_, self.loss_)
-                self._no_improvement_count = (
-                    0 if improved else self._no_improvement_count + 1
-                )
-                schedule.epoch_ends(self.t_)
-
-                if self._no_improvement_count > self.n_iter_no_change:
-                    what = (
-                        "Validation score" if self.early_stopping else "Training loss"
-                    )
-                    msg = (
-                        f"{what} did not improve more than tol={self.tol} for "
-                        f"{self.n_iter_no_change} consecutive epochs."
-                    )
-                    if schedule.plateau():
-                        if self.verbose:
-                            print(msg + " Stopping.")
-                        break
-                    if self.verbose:
-                        print(
-                            f"{msg} Setting learning rate to {schedule.learning_rate}"
-                        )
-                    self._no_improvement_count = 0
-
-                if incremental:
+                stop = self._epoch_ends(theta, validation)
+                if tasks.end(theta) or stop or incremental:
                     break
             else:
                 warnings.warn(
@@ -1082,7 +946,7 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                     "reached and the optimization hasn't converged yet. Increase "
                     "max_iter, or scale the data.",
                     ConvergenceWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
         except KeyboardInterrupt:
             np.copyto(theta, epoch_start)
@@ -1090,11 +954,49 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
                 "Training interrupted by the user: keeping the weights of the last "
                 f"completed epoch ({self.n_iter_}).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
-        if self.early_stopping:
-            np.copyto(theta, best_theta)
+        if validation is not None:
+            np.copyto(theta, validation[3])
+
+    def _epoch_ends(self, theta, validation):
+        """Track the best epoch and the schedule; return True to stop training.
+
+        ``validation`` is (X_val, y_val, sw_val, best_theta) with early stopping,
+        whose best_theta is updated in place, else None.
+        """
+        if validation is not None:
+            X_val, y_val, sw_val, best_theta = validation
+            score = self._validation_score(theta, X_val, y_val, sw_val)
+            self.validation_scores_.append(score)
+            if self.verbose:
+                print(f"Validation score: {score:f}")
+            improved = score >= self.best_validation_score_ + self.tol
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                np.copyto(best_theta, theta)
+        else:
+            improved = self.loss_ <= self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, self.loss_)
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+        self._schedule.epoch_ends(self.t_)
+
+        if self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        what = "Validation score" if validation is not None else "Training loss"
+        msg = (
+            f"{what} did not improve more than tol={self.tol} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        if self._schedule.plateau():
+            if self.verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.verbose:
+            print(f"{msg} Setting learning rate to {self._schedule.learning_rate}")
+        self._no_improvement_count = 0
+        return False
 
     def _split_validation(self, X, y, Y, sw, random_state):
         stratify = y if y.ndim == 1 else None
@@ -1141,13 +1043,15 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
         Z_L = self._network.predict_logits(X, W, b)
         return accuracy_score(y, self._labels(Z_L), sample_weight=sample_weight)
 
-    def _train_lbfgs(self, problem):
+    def _train_lbfgs(self, problem, tasks):
         network, theta = self._network, self._theta
         X, Y, sw = problem["X"], problem["Y"], problem["sample_weight"]
+        tasks.data = (X, problem["y"], sw)
         n_samples = X.shape[0]
         total_weight = n_samples if sw is None else float(sw.sum())
         cache = network.allocate_cache(n_samples, theta.dtype)
         grad = np.empty_like(theta)
+        last_iterate = theta.astype(np.float64)
 
         def cost_and_gradient(x):
             theta[...] = x
@@ -1156,30 +1060,64 @@ class DeepNetClassifier(ClassifierMixin, BaseEstimator):
             )
             return cost, grad.astype(np.float64)
 
-        def record(intermediate_result):
+        def iteration_ends(intermediate_result):
+            last_iterate[...] = intermediate_result.x
             self.loss_curve_.append(float(intermediate_result.fun))
+            theta[...] = intermediate_result.x
+            stop = tasks.end(theta)
+            tasks.begin()
+            if stop:
+                raise StopIteration
 
-        result = scipy.optimize.minimize(
-            cost_and_gradient,
-            theta.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=record,
-            options={
-                "maxiter": self.max_iter,
-                "maxfun": self.max_fun,
-                "gtol": self.tol,
-            },
-        )
+        tasks.begin()
+        try:
+            result = scipy.optimize.minimize(
+                cost_and_gradient,
+                last_iterate.copy(),
+                method="L-BFGS-B",
+                jac=True,
+                callback=iteration_ends,
+                options={
+                    "maxiter": self.max_iter,
+                    "maxfun": self.max_fun,
+                    "gtol": self.tol,
+                },
+            )
+        except KeyboardInterrupt:
+            theta[...] = last_iterate
+            self.n_iter_ = len(self.loss_curve_)
+            self.t_ += n_samples * self.n_iter_
+            self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
+            self.best_loss_ = min(self.loss_curve_, default=None)
+            warnings.warn(
+                "Training interrupted by the user: keeping the weights of the last "
+                f"completed L-BFGS iteration ({self.n_iter_}).",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
+        finally:
+            tasks.end(None)
         if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
             raise self._diverged("during L-BFGS")
-        if result.status != 0:
+        stopped_by_callback = result.status == 99
+        if result.status == 1:
             warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iterations (status "
-                f"{result.status}: {result.message}). Increase max_iter or max_fun, "
-                "or scale the data.",
+                f"lbfgs failed to converge after {result.nit} iterations "
+                f"({result.message}). Increase max_iter or max_fun, or scale the "
+                "data.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
+            )
+        elif result.status != 0 and not stopped_by_callback:
+            warnings.warn(
+                f"lbfgs stopped after {result.nit} iterations before reaching "
+                f"tol={self.tol} ({result.message}): the line search could make no "
+                "more progress, usually because the cost is flat to float "
+                "precision. Scaling the data or a larger tol avoids it; more "
+                "iterations do not.",
+                ConvergenceWarning,
+                stacklevel=4,
             )
         theta[...] = result.x
         self.n_iter_ = min(int(result.nit), self.max_iter)

@@ -96,6 +96,62 @@ def total_loss(output, Z, Y, sample_weight=None):
     return float(per_sample @ sample_weight)
 
 
+def logistic_and_loss(Z, out):
+    """A = sigmoid(Z) into ``out``; returns log(1 + exp(z)) summed over each row.
+
+    The binary cross-entropy of a row is that sum minus y·z.
+    """
+    expit(Z, out=out)
+    return np.logaddexp(0.0, Z).sum(axis=1)
+
+
+def softmax_and_loss(Z, out):
+    """A = softmax(Z) into ``out``; returns logsumexp(z) of each row.
+
+    The cross-entropy of a row is that minus y·z. The softmax's normaliser
+    sum_k exp(z_k - max z) is also the logsumexp's, so one exp serves both.
+    """
+    Z_max = Z.max(axis=1, keepdims=True)
+    np.subtract(Z, Z_max, out=out)
+    np.exp(out, out=out)
+    norm = out.sum(axis=1, keepdims=True)
+    out /= norm
+    log_norm = np.log(norm[:, 0])
+    log_norm += Z_max[:, 0]
+    return log_norm
+
+
+ACTIVATIONS_AND_LOSSES = {"logistic": logistic_and_loss, "softmax": softmax_and_loss}
+
+
+def activate_and_total_loss(output, Z, Y, out, sample_weight=None):
+    """A[L] = g(Z[L]) into ``out``, and the loss of :func:`total_loss`.
+
+    Parameters
+    ----------
+    output : {"logistic", "softmax"}
+        The output layer.
+    Z : ndarray of shape (m, n[L])
+        The output logits Z[L].
+    Y : ndarray of shape (m, n[L])
+        The targets.
+    out : ndarray of shape (m, n[L])
+        Receives A[L].
+    sample_weight : ndarray of shape (m,), default=None
+        Weight s_i of each row.
+
+    Returns
+    -------
+    loss : float
+        sum_i s_i L(a_i, y_i).
+    """
+    per_row = ACTIVATIONS_AND_LOSSES[output](Z, out)
+    if sample_weight is None:
+        return float(per_row.sum() - np.vdot(Y, Z))
+    per_row -= (Y * Z).sum(axis=1)
+    return float(per_row @ sample_weight)
+
+
 def output_delta(A, Y, out):
     """dZ[L] = A[L] - Y.
 

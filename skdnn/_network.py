@@ -39,6 +39,7 @@ from ._activations import ACTIVATIONS, BACKWARDS
 from ._losses import (
     LOG_OUTPUT_ACTIVATIONS,
     OUTPUT_ACTIVATIONS,
+    activate_and_total_loss,
     output_delta,
     total_loss,
 )
@@ -114,6 +115,7 @@ class Network:
                 f"Expected {self.n_layers - 1} hidden activations, got "
                 f"{len(self.hidden_activations)}."
             )
+        self._layer_activations = (*self.hidden_activations, self.output)
         shapes = list(pairwise(self.layer_units))
         self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
@@ -149,7 +151,7 @@ class Network:
 
     def activations(self):
         """g[1], ..., g[L] as names, the output layer's last."""
-        return (*self.hidden_activations, self.output)
+        return self._layer_activations
 
     def allocate_cache(self, m, dtype, backward=True):
         """Buffers Z[l], A[l] (and dZ[l]) for l = 1..L, for batches of up to m rows.
@@ -165,8 +167,9 @@ class Network:
 
         Returns
         -------
-        cache : dict of list of ndarray
-            Keys "Z", "A", "dZ"; each list indexed by l, entry 0 is None.
+        cache : dict
+            Keys "Z", "A" (and "dZ"): lists of buffers indexed by l, entry 0
+            None; with ``backward``, "ones": a vector of m ones.
         """
         buffers = {"Z": [None], "A": [None]}
         if backward:
@@ -174,6 +177,9 @@ class Network:
         for n in self.layer_units[1:]:
             for key in buffers:
                 buffers[key].append(np.empty((m, n), dtype=dtype))
+        if backward:
+            # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
+            buffers["ones"] = np.ones(m, dtype=dtype)
         return buffers
 
     def forward(self, X, W, b, cache, output_activation=True):
@@ -234,10 +240,11 @@ class Network:
         L = self.n_layers
         dZ_buffers = _rows(cache, "dZ", Y.shape[0])
         dZ = output_delta(A[L], Y, out=dZ_buffers[L])
-        dZ *= scale if np.ndim(scale) == 0 else scale[:, np.newaxis]
+        dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
+        ones = cache["ones"][: Y.shape[0]]
         for l in range(L, 0, -1):
             _matmul_transposed(A[l - 1], dZ, out=dW[l])
-            np.sum(dZ, axis=0, out=db[l])
+            np.dot(ones, dZ, out=db[l])
             if l > 1:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
                 g = self.hidden_activations[l - 2]
@@ -273,8 +280,9 @@ class Network:
             The cost.
         """
         W, b, _, _ = _views(self, cache, theta)
-        Z, _ = self.forward(X, W, b, cache)
-        return self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
+        Z, _ = self.forward(X, W, b, cache, output_activation=False)
+        loss = total_loss(self.output, Z[-1], Y, sample_weight)
+        return self._penalised(loss, Y, sample_weight, theta, alpha, total_weight)
 
     def cost_and_gradient(
         self, theta, X, Y, sample_weight, alpha, grad, cache, total_weight=None
@@ -290,8 +298,9 @@ class Network:
             The cost.
         """
         W, b, dW, db = _views(self, cache, theta, grad)
-        Z, A = self.forward(X, W, b, cache)
-        J = self._cost(Z[-1], Y, sample_weight, theta, alpha, total_weight)
+        Z, A = self.forward(X, W, b, cache, output_activation=False)
+        loss = activate_and_total_loss(self.output, Z[-1], Y, A[-1], sample_weight)
+        J = self._penalised(loss, Y, sample_weight, theta, alpha, total_weight)
         total_weight = self._total_weight(Y, sample_weight, total_weight)
         scale = 1.0 / total_weight
         if sample_weight is not None:
@@ -311,8 +320,8 @@ class Network:
             return total_weight
         return Y.shape[0] if sample_weight is None else float(sample_weight.sum())
 
-    def _cost(self, Z_L, Y, sample_weight, theta, alpha, total_weight):
-        loss = total_loss(self.output, Z_L, Y, sample_weight)
+    def _penalised(self, loss, Y, sample_weight, theta, alpha, total_weight):
+        """J from the summed loss: (loss + alpha/2 ||W||²) / total weight."""
         if alpha:
             weights = theta[: self.n_weights]
             loss += 0.5 * alpha * float(weights @ weights)

@@ -381,7 +381,11 @@ def test_forward_on_a_smaller_batch_uses_the_leading_rows():
 def test_allocate_cache(backward):
     network = Network((3, 4, 2), ["relu"], "softmax")
     cache = network.allocate_cache(6, np.float32, backward=backward)
-    assert set(cache) == ({"Z", "A", "dZ"} if backward else {"Z", "A"})
+    assert set(cache) == ({"Z", "A", "dZ", "ones"} if backward else {"Z", "A"})
+    if backward:
+        ones = cache.pop("ones")
+        assert ones.dtype == np.float32
+        np.testing.assert_array_equal(ones, np.ones(6))
     for buffers in cache.values():
         assert buffers[0] is None
         assert [buffer.shape for buffer in buffers[1:]] == [(6, 4), (6, 2)]

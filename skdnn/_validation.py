@@ -1,0 +1,98 @@
+"""Input checks whose errors say what is wrong and what to do."""
+
+from functools import update_wrapper, wraps
+from types import MethodType
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def _is_stochastic(estimator):
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers "
+            f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r} is not one. Use "
+            "fit, or set solver='adam' or 'sgd'."
+        )
+    return True
+
+
+class available_if_stochastic:
+    """``available_if(_is_stochastic)`` that lets the check's message through.
+
+    scikit-learn's ``available_if`` turns the check's AttributeError into a
+    generic "has no attribute 'partial_fit'"; this descriptor raises
+    ``_is_stochastic``'s own, which names the solver and the fix.
+    ``hasattr(estimator, "partial_fit")`` is still False for "lbfgs", as
+    meta-estimators expect.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        update_wrapper(self, fn)
+
+    def __get__(self, obj, owner=None):
+        if obj is not None:
+            _is_stochastic(obj)
+            return MethodType(self.fn, obj)
+
+        # On the class: a plain function (docstring, signature), checked on call.
+        @wraps(self.fn)
+        def unbound(estimator, *args, **kwargs):
+            _is_stochastic(estimator)
+            return self.fn(estimator, *args, **kwargs)
+
+        return unbound
+
+
+def _validate_data(estimator, X, y="no_validation", **kwargs):
+    """scikit-learn's ``validate_data``, with NumPy's conversion errors explained.
+
+    NumPy reports a string, a ragged row or a complex number in X in its own
+    words ("could not convert string to float: 'x'"), and scikit-learn does not
+    always say that a NaN is in y; these messages say what is wrong and what to
+    do instead.
+    """
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        if message.startswith("Complex data not supported"):
+            if _is_complex(X):
+                raise ValueError(
+                    "Complex data not supported: X contains complex numbers. "
+                    "Pass real features instead, e.g. the real and imaginary parts "
+                    "as separate columns."
+                ) from None
+            raise ValueError(
+                "Complex data not supported: y contains complex numbers. Class "
+                "labels must be ints, strings or bools (or a 0/1 indicator matrix)."
+            ) from None
+        if "could not convert" in message or "argument must be" in message:
+            raise type(exc)(
+                f"X must contain numbers only, but converting it to float failed "
+                f"({message}). Encode text or categorical features as numbers "
+                "first, e.g. with sklearn.preprocessing.OneHotEncoder or "
+                "OrdinalEncoder in a Pipeline."
+            ) from exc
+        if message.startswith(("Input y contains NaN", "Input contains NaN")):
+            raise ValueError(
+                "y contains NaN: some samples have no label. Drop those samples "
+                "(or fill in their labels) before fitting."
+            ) from exc
+        if "inhomogeneous" in message:
+            raise ValueError(
+                "X must be a 2-D array with the same number of features in every "
+                f"row, but its rows have different lengths ({message}). Pad or "
+                "trim the rows to one length."
+            ) from exc
+        raise
+
+
+def _is_complex(a):
+    try:
+        return np.iscomplexobj(a)
+    except (TypeError, ValueError):
+        return False
