@@ -81,7 +81,12 @@ SIZES = {
 # Timing
 # ----------------------------------------------------------------------------
 def alternate(runs, rounds):
-    """Median seconds of each callable, run in turn round after round."""
+    """Median seconds of each callable, run in turn round after round.
+
+    One untimed round first warms up caches, thread pools and lazy imports.
+    """
+    for run in runs.values():
+        run()
     times = {name: [] for name in runs}
     for _ in range(rounds):
         for name, run in runs.items():
@@ -317,25 +322,21 @@ def case_memory(size):
     return fit_bytes, predict_bytes, X.nbytes, X_huge.nbytes
 
 
-def seconds(run, *args):
-    """Wall-clock seconds of one call ``run(*args)``."""
-    gc.collect()
-    start = time.perf_counter()
-    run(*args)
-    return time.perf_counter() - start
-
-
 def case_scaling(size):
+    """Median s/epoch over the sample counts, then over the widths."""
     samples, widths = [], []
+    rounds = max(1, size["rounds"] - 2)
     for n in size["scaling_n"]:
         X, y = synthetic(n, size["features"], size["classes"], np.float32)
         args = (X, y, size["hidden"], "sgd", size["batch"], 1)
-        samples.append((n, seconds(skdnn_fit, *args)))
+        t = alternate({"skdnn": lambda a=args: skdnn_fit(*a)}, rounds)
+        samples.append((n, t["skdnn"]))
     n = size["scaling_n"][1]
     X, y = synthetic(n, size["features"], size["classes"], np.float32)
     for width in size["scaling_widths"]:
         args = (X, y, (width, width), "sgd", size["batch"], 1)
-        widths.append((width, seconds(skdnn_fit, *args)))
+        t = alternate({"skdnn": lambda a=args: skdnn_fit(*a)}, rounds)
+        widths.append((width, t["skdnn"]))
     return samples, widths
 
 

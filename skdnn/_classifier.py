@@ -8,7 +8,6 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
-from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
@@ -427,7 +426,34 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__!r} object has no attribute {name!r}: it is "
                 "not fitted yet. Call fit first."
             )
+        return self._parameter_views()
+
+    def _parameter_views(self):
+        """W[l], b[l] views of ``_theta``, made once per parameter vector.
+
+        The views are made when ``_theta`` is (see :meth:`_remember_views`), so
+        predicting only reads them: threads may share them and ``__dict__``
+        never changes. Pickles leave them out, since a view would be saved as a
+        copy; unpickling makes them anew.
+        """
+        memo = self.__dict__.get("_views")
+        if memo is not None and memo[0] is self._theta:
+            return memo[1], memo[2]
         return self._network.unpack(self._theta)
+
+    def _remember_views(self):
+        self._views = (self._theta, *self._network.unpack(self._theta))
+
+    def __getstate__(self):
+        # BaseEstimator may hand back the live __dict__: copy before dropping.
+        state = dict(super().__getstate__())
+        state.pop("_views", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_theta" in state:
+            self._remember_views()
 
     @property
     def coefs_(self):
@@ -449,7 +475,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _assign_layers(self, values, which, name):
         check_is_fitted(self)
-        targets = self._network.unpack(self._theta)[which][1:]
+        targets = self._parameter_views()[which][1:]
         values = list(values)
         shapes = [np.shape(v) for v in values]
         expected = [t.shape for t in targets]
@@ -686,6 +712,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         self._network = network
         self._theta = theta
+        self._remember_views()
         self.n_layers_ = len(layer_units)
         self.n_outputs_ = n_outputs
         self.out_activation_ = output
@@ -1129,7 +1156,8 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     # Prediction
     # ------------------------------------------------------------------
     def _logits(self, X):
-        check_is_fitted(self)
+        if not self.__sklearn_is_fitted__():
+            check_is_fitted(self)  # raises scikit-learn's NotFittedError
         if not self._is_validated_input(X):
             X = _validate_data(
                 self,
@@ -1138,7 +1166,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 dtype=self._theta.dtype,
                 reset=False,
             )
-        W, b = self._network.unpack(self._theta)
+        W, b = self._parameter_views()
         return self._network.predict_logits(X, W, b)
 
     def _is_validated_input(self, X):
@@ -1149,7 +1177,8 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         conversion nor warning: predicting on it skips ``validate_data``, whose
         bookkeeping dominates the time of a one-row prediction. A NaN or inf
         makes the sum non-finite and so goes through the full check and its
-        error message.
+        error message (even under ``assume_finite``, which only ever skips
+        checks: reading the config costs more than the sum).
         """
         return (
             type(X) is np.ndarray
@@ -1158,7 +1187,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             and X.shape[0] > 0
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
-            and (get_config()["assume_finite"] or np.isfinite(X.sum()))
+            and np.isfinite(X.sum())
         )
 
     def _labels(self, Z_L):

@@ -110,6 +110,7 @@ class Network:
         self.layer_units = tuple(int(n) for n in layer_units)
         self.hidden_activations = tuple(hidden_activations)
         self.output = output
+        self.n_layers = len(self.layer_units) - 1
         if len(self.hidden_activations) != self.n_layers - 1:
             raise ValueError(
                 f"Expected {self.n_layers - 1} hidden activations, got "
@@ -119,11 +120,6 @@ class Network:
         shapes = list(pairwise(self.layer_units))
         self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
-
-    @property
-    def n_layers(self):
-        """L, the number of layers with parameters."""
-        return len(self.layer_units) - 1
 
     def unpack(self, theta):
         """Views W[l], b[l] of the flat parameter vector.
@@ -177,6 +173,10 @@ class Network:
         for n in self.layer_units[1:]:
             for key in buffers:
                 buffers[key].append(np.empty((m, n), dtype=dtype))
+        if not backward:
+            # Without a backward pass Z[l] is not needed after g[l]: A[l] = g(Z[l])
+            # overwrites it in place, halving the memory.
+            buffers["A"] = buffers["Z"]
         if backward:
             # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
             buffers["ones"] = np.ones(m, dtype=dtype)
@@ -201,9 +201,14 @@ class Network:
         -------
         Z, A : list of ndarray
             Z[l] and A[l] for l = 0..L (views of the first m rows of the
-            buffers; Z[0] is None and A[0] is X). A[L] is ŷ.
+            buffers; Z[0] is None and A[0] is X). A[L] is ŷ. With a cache
+            allocated without ``backward``, A[l] is Z[l]: the hidden Z[l] are
+            overwritten by their activations, and only Z[L] is kept.
         """
-        Z, A = _rows(cache, "Z", X.shape[0]), _rows(cache, "A", X.shape[0])
+        Z = _rows(cache, "Z", X.shape[0])
+        # With aliased buffers A[l] must be the very object Z[l], so that each
+        # activation sees that it works in place.
+        A = Z if cache["A"] is cache["Z"] else _rows(cache, "A", X.shape[0])
         A = [X, *A[1:]]
         for l, g in enumerate(self.activations(), start=1):
             _matmul(A[l - 1], W[l], out=Z[l])
@@ -344,10 +349,13 @@ class Network:
         """
         dtype = W[1].dtype
         n_samples = X.shape[0]
-        Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
         cache = self.allocate_cache(
             min(n_samples, PREDICT_CHUNK_ROWS), dtype, backward=False
         )
+        if n_samples <= PREDICT_CHUNK_ROWS:
+            # One block: its fresh Z[L] buffer is the answer, no copy needed.
+            return self.forward(X, W, b, cache, output_activation=False)[0][-1]
+        Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
         for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
             block = X[start : start + PREDICT_CHUNK_ROWS]
             Z, _ = self.forward(block, W, b, cache, output_activation=False)

@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 import skdnn._network
+from skdnn._activations import ACTIVATIONS
 from skdnn._network import Network
 
 OUTPUTS = ["logistic", "softmax"]
@@ -311,11 +312,14 @@ def test_sparse_input_gives_dense_results(output, fmt):
     )
 
 
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("n_samples", [23, 21, 7, 3])
-def test_predict_logits_in_chunks(monkeypatch, output, n_samples):
+def test_predict_logits_in_chunks(monkeypatch, output, n_samples, activation):
+    # Prediction computes each A[l] in place over Z[l]: every activation must
+    # survive that, in full blocks and in the last, partial one.
     monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 7)
-    layer_units, hidden = (4, 6, 5, 3), ("tanh", "relu")
+    layer_units, hidden = (4, 6, 5, 3), (activation, "relu")
     network = Network(layer_units, hidden, output)
     theta = random_theta(network, 15)
     X, _ = make_problem(layer_units, output, n_samples, 16)

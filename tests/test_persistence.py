@@ -5,6 +5,7 @@ predict the same and keep training; these tests add exact continuation, the
 other kinds of fitted models, concurrency and skops.
 """
 
+import copy
 import pickle
 import threading
 import warnings
@@ -315,3 +316,13 @@ def test_skops_unfitted_model_needs_only_the_estimator_type(sio):
     assert sio.get_untrusted_types(data=data) == ["skdnn._classifier.DeepNetClassifier"]
     restored = sio.loads(data, trusted=["skdnn._classifier.DeepNetClassifier"])
     assert restored.get_params() == clf.get_params()
+
+
+@pytest.mark.parametrize("name", ["adam", "lbfgs"])
+def test_saving_leaves_the_estimator_unchanged(name):
+    clf, X, _ = _model(name)
+    before = dict(vars(clf))
+    pickle.dumps(clf)
+    copy.deepcopy(clf)
+    assert vars(clf).keys() == before.keys()
+    assert all(vars(clf)[key] is value for key, value in before.items())
