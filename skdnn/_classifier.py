@@ -1079,6 +1079,8 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         cache = network.allocate_cache(n_samples, theta.dtype)
         grad = np.empty_like(theta)
         last_iterate = theta.astype(np.float64)
+        # loss_curve_ goes on across warm starts; this fit's iterations follow.
+        this_fit = len(self.loss_curve_)
 
         def cost_and_gradient(x):
             theta[...] = x
@@ -1112,10 +1114,11 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         except KeyboardInterrupt:
             theta[...] = last_iterate
-            self.n_iter_ = len(self.loss_curve_)
+            curve = self.loss_curve_[this_fit:]
+            self.n_iter_ = len(curve)
             self.t_ += n_samples * self.n_iter_
-            self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
-            self.best_loss_ = min(self.loss_curve_, default=None)
+            self.loss_ = curve[-1] if curve else None
+            self.best_loss_ = min(curve, default=None)
             warnings.warn(
                 "Training interrupted by the user: keeping the weights of the last "
                 f"completed L-BFGS iteration ({self.n_iter_}).",
@@ -1150,7 +1153,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = min(int(result.nit), self.max_iter)
         self.t_ += n_samples * self.n_iter_
         self.loss_ = float(result.fun)
-        self.best_loss_ = min(self.loss_curve_ + [self.loss_])
+        self.best_loss_ = min(self.loss_curve_[this_fit:] + [self.loss_])
 
     # ------------------------------------------------------------------
     # Prediction

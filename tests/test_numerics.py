@@ -119,3 +119,30 @@ def test_training_emits_no_runtime_warning_on_extreme_but_finite_data():
             DeepNetClassifier((8,), solver=solver, max_iter=3, random_state=0).fit(
                 X, DIGITS_Y
             )
+
+
+def test_warm_started_lbfgs_reports_its_own_iterations(monkeypatch):
+    X = IRIS_X / IRIS_X.max(axis=0)
+    clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=20, random_state=0)
+    clf.fit(X, IRIS_Y)
+    first_fit = len(clf.loss_curve_)
+    # a larger penalty: every cost of the second fit is above the first fit's best
+    clf.set_params(warm_start=True, max_iter=5, alpha=1.0).fit(X, IRIS_Y)
+    assert clf.best_loss_ == min(clf.loss_curve_[first_fit:] + [clf.loss_])
+    assert clf.best_loss_ > min(clf.loss_curve_[:first_fit])
+
+    original = skdnn._network.Network.cost_and_gradient
+    before = len(clf.loss_curve_)
+
+    def interrupt_after_two_iterations(self, *args, **kwargs):
+        if len(clf.loss_curve_) == before + 2:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(
+        skdnn._network.Network, "cost_and_gradient", interrupt_after_two_iterations
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, IRIS_Y)
+    assert clf.n_iter_ == 2
+    assert clf.best_loss_ == min(clf.loss_curve_[before:])
