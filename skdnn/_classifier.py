@@ -27,7 +27,6 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
 )
 
@@ -864,7 +863,9 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     "sample_weight is zero for every sample: no sample would count. "
                     "Give some samples a positive weight."
                 )
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            sample_weight = weights.astype(X.dtype)
+        else:
+            sample_weight = np.ones(X.shape[0], dtype=X.dtype)
         if self.class_weight is not None:
             if self._multilabel():
                 raise ValueError(

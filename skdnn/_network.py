@@ -173,13 +173,13 @@ class Network:
         for n in self.layer_units[1:]:
             for key in buffers:
                 buffers[key].append(np.empty((m, n), dtype=dtype))
-        if not backward:
-            # Without a backward pass Z[l] is not needed after g[l]: A[l] = g(Z[l])
-            # overwrites it in place, halving the memory.
-            buffers["A"] = buffers["Z"]
         if backward:
             # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
             buffers["ones"] = np.ones(m, dtype=dtype)
+        else:
+            # Without a backward pass Z[l] is not needed after g[l]: A[l] = g(Z[l])
+            # overwrites it in place, halving the memory.
+            buffers["A"] = buffers["Z"]
         return buffers
 
     def forward(self, X, W, b, cache, output_activation=True):
@@ -287,7 +287,8 @@ class Network:
         W, b, _, _ = _views(self, cache, theta)
         Z, _ = self.forward(X, W, b, cache, output_activation=False)
         loss = total_loss(self.output, Z[-1], Y, sample_weight)
-        return self._penalised(loss, Y, sample_weight, theta, alpha, total_weight)
+        total_weight = self._total_weight(Y, sample_weight, total_weight)
+        return self._penalised(loss, theta, alpha, total_weight)
 
     def cost_and_gradient(
         self, theta, X, Y, sample_weight, alpha, grad, cache, total_weight=None
@@ -305,8 +306,8 @@ class Network:
         W, b, dW, db = _views(self, cache, theta, grad)
         Z, A = self.forward(X, W, b, cache, output_activation=False)
         loss = activate_and_total_loss(self.output, Z[-1], Y, A[-1], sample_weight)
-        J = self._penalised(loss, Y, sample_weight, theta, alpha, total_weight)
         total_weight = self._total_weight(Y, sample_weight, total_weight)
+        J = self._penalised(loss, theta, alpha, total_weight)
         scale = 1.0 / total_weight
         if sample_weight is not None:
             scale = sample_weight * scale
@@ -325,12 +326,12 @@ class Network:
             return total_weight
         return Y.shape[0] if sample_weight is None else float(sample_weight.sum())
 
-    def _penalised(self, loss, Y, sample_weight, theta, alpha, total_weight):
+    def _penalised(self, loss, theta, alpha, total_weight):
         """J from the summed loss: (loss + alpha/2 ||W||²) / total weight."""
         if alpha:
             weights = theta[: self.n_weights]
             loss += 0.5 * alpha * float(weights @ weights)
-        return loss / self._total_weight(Y, sample_weight, total_weight)
+        return loss / total_weight
 
     def predict_logits(self, X, W, b):
         """Z[L] for every row of X, computed in blocks of rows.
