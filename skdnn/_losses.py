@@ -19,10 +19,31 @@ import numpy as np
 from scipy.special import expit
 
 
+# Up to this many columns, a row maximum is faster down the transposed copy.
+_FEW_COLUMNS = 32
+
+
+def _row_max(Z):
+    """max_k z_k of each row, as a column of shape (m, 1).
+
+    NumPy reduces along a short last axis one row at a time; for the few units
+    of an output layer, reducing a transposed copy down its columns is several
+    times faster.
+    """
+    if Z.shape[1] <= _FEW_COLUMNS:
+        return np.maximum.reduce(Z.T.copy(), axis=0)[:, np.newaxis]
+    return np.maximum.reduce(Z, axis=1, keepdims=True)
+
+
+def _row_sum(Z):
+    """sum_k z_k of each row, shape (m,), as one BLAS product with ones."""
+    return np.matmul(Z, np.ones(Z.shape[1], dtype=Z.dtype))
+
+
 def _logsumexp(Z):
     """log(sum_k exp(z_k)) along the rows, without overflow."""
-    Z_max = Z.max(axis=1, keepdims=True)
-    out = np.log(np.exp(Z - Z_max).sum(axis=1))
+    Z_max = _row_max(Z)
+    out = np.log(_row_sum(np.exp(Z - Z_max)))
     out += Z_max[:, 0]
     return out
 
@@ -45,14 +66,14 @@ def logistic_loss(Z, Y):
     """
     loss = np.logaddexp(0.0, Z)
     loss -= Y * Z
-    return loss.sum(axis=1)
+    return _row_sum(loss)
 
 
 def softmax(Z, out):
     """A = exp(Z) / sum_k exp(Z_k), row by row."""
-    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.subtract(Z, _row_max(Z), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    out /= _row_sum(out)[:, np.newaxis]
     return out
 
 
@@ -63,7 +84,7 @@ def log_softmax(Z):
 
 def softmax_loss(Z, Y):
     """Categorical cross-entropy of each row: logsumexp(z) - sum_k y_k z_k."""
-    return _logsumexp(Z) - (Y * Z).sum(axis=1)
+    return _logsumexp(Z) - _row_sum(Y * Z)
 
 
 OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
@@ -102,7 +123,7 @@ def logistic_and_loss(Z, out):
     The binary cross-entropy of a row is that sum minus y·z.
     """
     expit(Z, out=out)
-    return np.logaddexp(0.0, Z).sum(axis=1)
+    return _row_sum(np.logaddexp(0.0, Z))
 
 
 def softmax_and_loss(Z, out):
@@ -111,12 +132,12 @@ def softmax_and_loss(Z, out):
     The cross-entropy of a row is that minus y·z. The softmax's normaliser
     sum_k exp(z_k - max z) is also the logsumexp's, so one exp serves both.
     """
-    Z_max = Z.max(axis=1, keepdims=True)
+    Z_max = _row_max(Z)
     np.subtract(Z, Z_max, out=out)
     np.exp(out, out=out)
-    norm = out.sum(axis=1, keepdims=True)
-    out /= norm
-    log_norm = np.log(norm[:, 0])
+    norm = _row_sum(out)
+    out /= norm[:, np.newaxis]
+    log_norm = np.log(norm, out=norm)
     log_norm += Z_max[:, 0]
     return log_norm
 
@@ -148,7 +169,7 @@ def activate_and_total_loss(output, Z, Y, out, sample_weight=None):
     per_row = ACTIVATIONS_AND_LOSSES[output](Z, out)
     if sample_weight is None:
         return float(per_row.sum() - np.vdot(Y, Z))
-    per_row -= (Y * Z).sum(axis=1)
+    per_row -= _row_sum(Y * Z)
     return float(per_row @ sample_weight)
 
 

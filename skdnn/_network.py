@@ -49,8 +49,10 @@ PREDICT_CHUNK_ROWS = 4096
 
 
 def _matmul(A, W, out):
-    """out = A @ W for a dense or sparse A."""
+    """out = A @ W for a dense or sparse A; a new array when ``out`` is None."""
     if sp.issparse(A):
+        if out is None:
+            return np.asarray(A @ W)
         out[...] = A @ W
         return out
     return np.matmul(A, W, out=out)
@@ -211,7 +213,10 @@ class Network:
         A = Z if cache["A"] is cache["Z"] else _rows(cache, "A", X.shape[0])
         A = [X, *A[1:]]
         for l, g in enumerate(self.activations(), start=1):
-            _matmul(A[l - 1], W[l], out=Z[l])
+            if l == 1:
+                _matmul(X, W[1], out=Z[1])  # only A[0] = X can be sparse
+            else:
+                np.matmul(A[l - 1], W[l], out=Z[l])
             Z[l] += b[l]
             if l < self.n_layers:
                 ACTIVATIONS[g](Z[l], out=A[l])
@@ -248,7 +253,10 @@ class Network:
         dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
         ones = cache["ones"][: Y.shape[0]]
         for l in range(L, 0, -1):
-            _matmul_transposed(A[l - 1], dZ, out=dW[l])
+            if l == 1:
+                _matmul_transposed(A[0], dZ, out=dW[1])
+            else:
+                np.matmul(A[l - 1].T, dZ, out=dW[l])
             np.dot(ones, dZ, out=db[l])
             if l > 1:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
@@ -348,20 +356,31 @@ class Network:
         Z_L : ndarray of shape (n_samples, n[L])
             The output logits.
         """
-        dtype = W[1].dtype
         n_samples = X.shape[0]
-        cache = self.allocate_cache(
-            min(n_samples, PREDICT_CHUNK_ROWS), dtype, backward=False
-        )
         if n_samples <= PREDICT_CHUNK_ROWS:
-            # One block: its fresh Z[L] buffer is the answer, no copy needed.
-            return self.forward(X, W, b, cache, output_activation=False)[0][-1]
+            return self._logits_of_block(X, W, b)
+        dtype = W[1].dtype
+        cache = self.allocate_cache(PREDICT_CHUNK_ROWS, dtype, backward=False)
         Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
         for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
             block = X[start : start + PREDICT_CHUNK_ROWS]
             Z, _ = self.forward(block, W, b, cache, output_activation=False)
             Z_L[start : start + block.shape[0]] = Z[-1]
         return Z_L
+
+    def _logits_of_block(self, X, W, b):
+        """Z[L] for a block of rows, keeping only the current layer's array.
+
+        The short path of :meth:`predict_logits`: no cache to build, which
+        matters for one-row predictions, and each A[l] overwrites its Z[l].
+        """
+        A = _matmul(X, W[1], out=None)
+        for l, g in enumerate(self.hidden_activations, start=1):
+            A += b[l]
+            A = ACTIVATIONS[g](A, out=A)
+            A = np.matmul(A, W[l + 1])
+        A += b[self.n_layers]
+        return A
 
     def predict_proba(self, X, W, b):
         """ŷ = A[L] for every row of X."""

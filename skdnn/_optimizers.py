@@ -96,6 +96,11 @@ class Adam:
     m = β1 m + (1 - β1) dθ,  v = β2 v + (1 - β2) dθ²,
     θ = θ - α_t m / (sqrt(v) + ε)  with  α_t = α sqrt(1 - β2^t) / (1 - β1^t).
 
+    The moments are stored divided by (1 - β1) and (1 - β2), as
+    u = β1 u + dθ and w = β2 w + dθ², which saves two passes over the
+    parameters per step; the step is the same,
+    θ = θ - α_t (1 - β1) / sqrt(1 - β2) · u / (sqrt(w) + ε / sqrt(1 - β2)).
+
     Parameters
     ----------
     n_params : int
@@ -103,7 +108,7 @@ class Adam:
     dtype : numpy dtype
         dtype of the parameters.
     beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of the first and second moment estimates.
+        Decay rates of the first and second moment estimates, in [0, 1).
     epsilon : float, default=1e-8
         ε, keeps the division finite.
     """
@@ -113,24 +118,33 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
+        self._u = np.zeros(n_params, dtype=dtype)
+        self._w = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
+
+    @property
+    def m(self):
+        """The first moment estimate m (a copy)."""
+        return self._u * (1.0 - self.beta_1)
+
+    @property
+    def v(self):
+        """The second moment estimate v (a copy)."""
+        return self._w * (1.0 - self.beta_2)
 
     def update(self, theta, grad, learning_rate):
         """One step: update ``theta`` in place from ``grad``."""
-        step, b1, b2 = self._step, self.beta_1, self.beta_2
+        step, u, w, b1, b2 = self._step, self._u, self._w, self.beta_1, self.beta_2
         self.t += 1
-        self.m *= b1
-        np.multiply(grad, 1.0 - b1, out=step)
-        self.m += step
-        self.v *= b2
-        np.multiply(grad, grad, out=step)
-        step *= 1.0 - b2
-        self.v += step
+        u *= b1
+        u += grad
+        w *= b2
+        np.square(grad, out=step)
+        w += step
+        root = float(np.sqrt(1.0 - b2))
         lr_t = learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        np.sqrt(self.v, out=step)
-        step += self.epsilon
-        np.divide(self.m, step, out=step)
-        step *= float(lr_t)
+        np.sqrt(w, out=step)
+        step += self.epsilon / root
+        np.divide(u, step, out=step)
+        step *= float(lr_t * (1.0 - b1) / root)
         theta -= step

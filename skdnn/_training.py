@@ -51,13 +51,13 @@ class Batches:
                 # mode="clip" gathers straight into the buffer; the indices are
                 # valid, and the default mode="raise" goes through a temporary.
                 if self._dense:
-                    Xb = np.take(X, idx, axis=0, out=self._X[:m], mode="clip")
+                    Xb = X.take(idx, axis=0, out=self._X[:m], mode="clip")
                 else:
                     Xb = X[idx]
-                Yb = np.take(Y, idx, axis=0, out=self._Y[:m], mode="clip")
+                Yb = Y.take(idx, axis=0, out=self._Y[:m], mode="clip")
                 sb = None
                 if sw is not None:
-                    sb = np.take(sw, idx, out=self._sw[:m], mode="clip")
+                    sb = sw.take(idx, out=self._sw[:m], mode="clip")
             weight = stop - start if sb is None else float(sb.sum())
             if weight > 0:
                 yield Xb, Yb, sb, weight
