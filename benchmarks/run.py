@@ -429,7 +429,8 @@ def report(size_name, size, large, small, lbfgs, inference, memory, scaling, ela
         "|---|---|---|---|---|",
         f"| {small['skdnn'] * 1e3:.2f} ms | {small['mlp'] * 1e3:.2f} ms | "
         f"{fmt_ratio(small['skdnn'], small['mlp'])} | "
-        f"{small['matmul'] * 1e3:.2f} ms | {fmt_ratio(small['matmul'], small['mlp'])} |",
+        f"{small['matmul'] * 1e3:.2f} ms | "
+        f"{fmt_ratio(small['matmul'], small['mlp'])} |",
         "",
         "## 3. L-BFGS: breast_cancer (standardised), hidden (50,), to convergence",
         "",

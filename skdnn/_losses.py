@@ -18,7 +18,6 @@ they are exact and finite for any finite Z[L].
 import numpy as np
 from scipy.special import expit
 
-
 # Up to this many columns, a row maximum is faster down the transposed copy.
 _FEW_COLUMNS = 32
 
