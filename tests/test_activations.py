@@ -162,3 +162,23 @@ def test_logistic_is_finite_without_warnings_at_1e4(dtype):
     assert np.all((A >= 0.0) & (A <= 1.0))
     assert_allclose(A[[0, 1, -2, -1]], [0.0, 0.0, 1.0, 1.0], rtol=0, atol=1e-30)
     assert_allclose(A[2:5], closed_form("logistic", [-1.0, 0.0, 1.0]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda z: z,  # small: compared with the shared zero buffer
+        lambda z: np.tile(z, (400, 200)),  # larger than the buffer: the scalar 0
+        lambda z: np.tile(z, (4, 4))[:, ::3],  # not contiguous: the scalar 0
+    ],
+    ids=["small", "large", "strided"],
+)
+def test_relu_is_the_same_on_every_path(make, dtype):
+    Z = make(np.array([[-2.0, -0.0, 0.0, 0.5, np.nan, -np.inf, np.inf]])).astype(dtype)
+    A = ACTIVATIONS["relu"](Z, out=np.empty_like(Z))
+    assert A.dtype == dtype
+    np.testing.assert_array_equal(A, np.maximum(Z, 0.0))
+    # The shared zeros stay zero after being used as an output elsewhere.
+    ACTIVATIONS["relu"](Z, out=Z)
+    np.testing.assert_array_equal(ACTIVATIONS["relu"](-np.ones_like(Z), out=None), 0)
