@@ -18,8 +18,10 @@ they are exact and finite for any finite Z[L].
 import numpy as np
 from scipy.special import expit
 
-# Up to this many columns, a row maximum is faster down the transposed copy.
+# A row maximum of at most this many columns is faster down a transposed copy;
+# past this many rows the copy's memory is not worth the time it saves.
 _FEW_COLUMNS = 32
+_COPY_ROWS = 1 << 14
 
 
 def _row_max(Z):
@@ -29,7 +31,7 @@ def _row_max(Z):
     of an output layer, reducing a transposed copy down its columns is several
     times faster.
     """
-    if Z.shape[1] <= _FEW_COLUMNS:
+    if Z.shape[1] <= _FEW_COLUMNS and Z.shape[0] <= _COPY_ROWS:
         return np.maximum.reduce(Z.T.copy(), axis=0)[:, np.newaxis]
     return np.maximum.reduce(Z, axis=1, keepdims=True)
 

@@ -248,3 +248,21 @@ def test_output_delta_is_derivative_of_loss(output):
             total_loss(output, Z_plus, Y) - total_loss(output, Z_minus, Y)
         ) / (2 * eps)
     assert_allclose(dZ, numerical, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(7, 3), (7, 40), (20_000, 3)],
+    ids=["few columns", "many columns", "many rows"],
+)
+def test_softmax_and_its_loss_on_every_reduction_path(shape):
+    rng = np.random.default_rng(0)
+    Z = rng.normal(scale=3.0, size=shape)
+    Z[0, :] += 800.0  # a row whose exp overflows without the shift by its max
+    Y = np.eye(shape[1])[rng.integers(0, shape[1], shape[0])]
+    Z_max = Z.max(axis=1, keepdims=True)
+    E = np.exp(Z - Z_max)
+    expected = E / E.sum(axis=1, keepdims=True)
+    assert_allclose(softmax(Z, out=np.empty_like(Z)), expected, rtol=1e-12)
+    log_sum = np.log(E.sum(axis=1)) + Z_max[:, 0]
+    assert_allclose(softmax_loss(Z, Y), log_sum - (Y * Z).sum(axis=1), rtol=1e-12)
