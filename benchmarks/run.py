@@ -49,7 +49,7 @@ SIZES = {
         classes=10,
         batch=256,
         epochs=2,
-        rounds=3,
+        rounds=5,
         small_epochs=30,
         latency_calls=2000,
         throughput_rows=100_000,
@@ -337,20 +337,25 @@ def case_memory(size):
 
 
 def case_scaling(size):
-    """Median s/epoch over the sample counts, then over the widths."""
-    samples, widths = [], []
+    """Median s/epoch over the sample counts, then over the widths.
+
+    The sizes alternate round after round, like the libraries elsewhere, so a
+    slow spell of the machine does not land on one size only. The sample counts
+    are leading rows of one array.
+    """
     rounds = max(1, size["rounds"] - 2)
-    for n in size["scaling_n"]:
-        X, y = synthetic(n, size["features"], size["classes"], np.float32)
-        args = (X, y, size["hidden"], "sgd", size["batch"], 1)
-        t = alternate({"skdnn": lambda a=args: skdnn_fit(*a)}, rounds)
-        samples.append((n, t["skdnn"]))
+    X, y = synthetic(
+        max(size["scaling_n"]), size["features"], size["classes"], np.float32
+    )
+
+    def fit(n, hidden):
+        return lambda: skdnn_fit(X[:n], y[:n], hidden, "sgd", size["batch"], 1)
+
+    t = alternate({n: fit(n, size["hidden"]) for n in size["scaling_n"]}, rounds)
+    samples = [(n, t[n]) for n in size["scaling_n"]]
     n = size["scaling_n"][1]
-    X, y = synthetic(n, size["features"], size["classes"], np.float32)
-    for width in size["scaling_widths"]:
-        args = (X, y, (width, width), "sgd", size["batch"], 1)
-        t = alternate({"skdnn": lambda a=args: skdnn_fit(*a)}, rounds)
-        widths.append((width, t["skdnn"]))
+    t = alternate({w: fit(n, (w, w)) for w in size["scaling_widths"]}, rounds)
+    widths = [(w, t[w]) for w in size["scaling_widths"]]
     return samples, widths
 
 
