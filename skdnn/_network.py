@@ -50,20 +50,21 @@ PREDICT_CHUNK_ROWS = 4096
 
 def _matmul(A, W, out):
     """out = A @ W for a dense or sparse A; a new array when ``out`` is None."""
-    if sp.issparse(A):
-        if out is None:
-            return np.asarray(A @ W)
-        out[...] = A @ W
-        return out
-    return np.matmul(A, W, out=out)
+    # The ndarray test first: it is far cheaper than sp.issparse on the hot path.
+    if isinstance(A, np.ndarray) or not sp.issparse(A):
+        return np.matmul(A, W, out=out)
+    if out is None:
+        return np.asarray(A @ W)
+    out[...] = A @ W
+    return out
 
 
 def _matmul_transposed(A, dZ, out):
     """out = Aᵀ @ dZ for a dense or sparse A."""
-    if sp.issparse(A):
-        out[...] = A.T @ dZ
-        return out
-    return np.matmul(A.T, dZ, out=out)
+    if isinstance(A, np.ndarray) or not sp.issparse(A):
+        return np.matmul(A.T, dZ, out=out)
+    out[...] = A.T @ dZ
+    return out
 
 
 def _rows(cache, key, m):
@@ -213,10 +214,7 @@ class Network:
         A = Z if cache["A"] is cache["Z"] else _rows(cache, "A", X.shape[0])
         A = [X, *A[1:]]
         for l, g in enumerate(self.activations(), start=1):
-            if l == 1:
-                _matmul(X, W[1], out=Z[1])  # only A[0] = X can be sparse
-            else:
-                np.matmul(A[l - 1], W[l], out=Z[l])
+            _matmul(A[l - 1], W[l], out=Z[l])
             Z[l] += b[l]
             if l < self.n_layers:
                 ACTIVATIONS[g](Z[l], out=A[l])
@@ -253,10 +251,7 @@ class Network:
         dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
         ones = cache["ones"][: Y.shape[0]]
         for l in range(L, 0, -1):
-            if l == 1:
-                _matmul_transposed(A[0], dZ, out=dW[1])
-            else:
-                np.matmul(A[l - 1].T, dZ, out=dW[l])
+            _matmul_transposed(A[l - 1], dZ, out=dW[l])
             np.dot(ones, dZ, out=db[l])
             if l > 1:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
