@@ -637,20 +637,23 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             y = column_or_1d(y, warn=True)
         try:
             check_classification_targets(y)
+            y_type = type_of_target(y, input_name="y")
         except TypeError as exc:  # NumPy cannot sort labels of mixed types
             raise ValueError(
                 f"The labels in y cannot be sorted ({exc}): y mixes types, e.g. "
                 "strings with numbers, or has missing labels (None). Give all labels "
                 "one type, and drop or fill in the samples without a label."
             ) from exc
-        if type_of_target(y) == "multiclass-multioutput":
+        if y_type == "multiclass-multioutput":
             raise ValueError(
                 f"y is 2-D (shape {y.shape}) with values other than 0 and 1. "
                 "DeepNetClassifier learns one label per sample (1-D y) or a 0/1 "
                 "multilabel indicator matrix; for several multiclass outputs use "
                 "sklearn.multioutput.MultiOutputClassifier."
             )
-        Y = self._binarize(y, incremental, first_pass, classes).astype(X.dtype)
+        is_multilabel = y_type.startswith("multilabel")
+        self._binarize(y, is_multilabel, incremental, first_pass, classes)
+        Y = self._indicator_matrix(y, is_multilabel, X.dtype)
 
         sample_weight = self._sample_weight(sample_weight, X, y)
 
@@ -724,9 +727,8 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             "rng": rng,
         }
 
-    def _binarize(self, y, incremental, first_pass, classes):
-        """Set ``classes_`` (on a first pass) and return the 0/1 target matrix."""
-        is_multilabel = type_of_target(y).startswith("multilabel")
+    def _binarize(self, y, is_multilabel, incremental, first_pass, classes):
+        """Set ``classes_`` on a first pass, else check y against it."""
         if classes is not None:
             classes = np.asarray(classes)
             if classes.ndim != 1 or classes.size == 0:
@@ -783,7 +785,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
-            return binarizer.transform(y)
+            return
 
         how = (
             "Pass y of the same kind to every partial_fit call."
@@ -826,7 +828,21 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"as the earlier fit: classes_={self.classes_.tolist()}, y has "
                 f"{labels.tolist()}. Set warm_start=False to train a new network."
             )
-        return self._label_binarizer.transform(y)
+
+    def _indicator_matrix(self, y, is_multilabel, dtype):
+        """The 0/1 target matrix Y of ``LabelBinarizer.transform``, in ``dtype``.
+
+        Every label of y is in ``classes_`` (:meth:`_binarize` checked), so each
+        one's column is its place in the sorted ``classes_``.
+        """
+        if is_multilabel:
+            return (y.toarray() if sp.issparse(y) else np.asarray(y)).astype(dtype)
+        column = np.searchsorted(self.classes_, y)
+        if self._label_binarizer.y_type_ == "binary":
+            return (column == 1).astype(dtype)[:, np.newaxis]
+        Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
+        Y[np.arange(len(y)), column] = 1
+        return Y
 
     def _sample_weight(self, sample_weight, X, y):
         """Per-sample weights s_i = sample_weight_i * class_weight[y_i], or None."""

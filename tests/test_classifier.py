@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import accuracy_score, recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -264,6 +264,47 @@ def test_partial_fit_requires_classes_on_first_call():
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     assert clf.n_outputs_ == 3
     clf.partial_fit(IRIS_X[50:], IRIS_Y[50:])  # classes may be omitted now
+
+
+_TARGETS = {
+    "multiclass": np.array([2, 0, 1, 2, 1, 0]),
+    "integral floats": np.array([-1.0, 0.0, 2.0, 0.0, -1.0, 2.0]),
+    "strings": np.array(["dog", "cat", "emu", "cat", "dog", "emu"]),
+    "objects": np.array(["b", "a", "c", "a", "b", "c"], dtype=object),
+    "binary strings": np.array(["yes", "no", "no", "yes", "no", "yes"]),
+    "booleans": np.array([True, False, True, True, False, False]),
+    "multilabel": np.array([[1, 0], [0, 1], [1, 1], [0, 0], [1, 0], [0, 1]]),
+    "sparse multilabel": sp.csr_matrix(
+        np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 1]])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(_TARGETS))
+def test_targets_match_label_binarizer(name):
+    # fit builds its 0/1 target matrix itself; it must be LabelBinarizer's.
+    y = _TARGETS[name]
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    for dtype in (np.float64, np.float32):
+        clf = DeepNetClassifier((4,))
+        Y = clf._prepare(X.astype(dtype), y, None, incremental=False)["Y"]
+        expected = LabelBinarizer().fit(y).transform(y)
+        np.testing.assert_array_equal(
+            Y, expected.toarray() if sp.issparse(expected) else expected
+        )
+        assert Y.dtype == dtype
+
+
+@pytest.mark.parametrize(
+    "classes, y",
+    [([0, 1, 2], [2, 2, 0]), (["a", "b"], ["b", "b"]), (["a", "b"], ["a", "a"])],
+)
+def test_partial_fit_targets_use_every_class(classes, y):
+    # A batch with some classes missing still gets one column per class.
+    X = np.random.default_rng(0).normal(size=(len(y), 3))
+    clf = DeepNetClassifier((4,))
+    Y = clf._prepare(X, np.array(y), None, incremental=True, classes=classes)["Y"]
+    np.testing.assert_array_equal(Y, LabelBinarizer().fit(classes).transform(y))
 
 
 def test_partial_fit_multilabel_needs_no_classes():
