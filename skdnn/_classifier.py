@@ -1207,7 +1207,7 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             and X.shape[0] > 0
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
-            and np.isfinite(X.sum())
+            and math.isfinite(X.sum())
         )
 
     def _labels(self, Z_L):

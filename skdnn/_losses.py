@@ -22,6 +22,10 @@ from scipy.special import expit
 # past this many rows the copy's memory is not worth the time it saves.
 _FEW_COLUMNS = 32
 _COPY_ROWS = 1 << 14
+# Row sums multiply by a vector of ones; allocating it costs as much as the
+# product for an output layer's few units, so up to this many it is shared.
+_ONES_SIZE = 1 << 12
+_ONES = {}
 
 
 def _row_max(Z):
@@ -36,9 +40,21 @@ def _row_max(Z):
     return np.maximum.reduce(Z, axis=1, keepdims=True)
 
 
+def _ones(n, dtype):
+    """A read-only vector of n ones: a view of a shared buffer, if n is small."""
+    if n > _ONES_SIZE:
+        return np.ones(n, dtype=dtype)
+    ones = _ONES.get(dtype)
+    if ones is None:
+        ones = np.ones(_ONES_SIZE, dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[dtype] = ones
+    return ones[:n]
+
+
 def _row_sum(Z):
     """sum_k z_k of each row, shape (m,), as one BLAS product with ones."""
-    return np.matmul(Z, np.ones(Z.shape[1], dtype=Z.dtype))
+    return np.matmul(Z, _ones(Z.shape[1], Z.dtype))
 
 
 def _logsumexp(Z):

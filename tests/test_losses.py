@@ -8,6 +8,8 @@ from skdnn._losses import (
     LOG_OUTPUT_ACTIVATIONS,
     LOSSES,
     OUTPUT_ACTIVATIONS,
+    _ones,
+    _row_sum,
     log_logistic,
     log_softmax,
     logistic,
@@ -252,8 +254,8 @@ def test_output_delta_is_derivative_of_loss(output):
 
 @pytest.mark.parametrize(
     "shape",
-    [(7, 3), (7, 40), (20_000, 3)],
-    ids=["few columns", "many columns", "many rows"],
+    [(7, 3), (7, 40), (20_000, 3), (3, 5000)],
+    ids=["few columns", "many columns", "many rows", "more columns than shared ones"],
 )
 def test_softmax_and_its_loss_on_every_reduction_path(shape):
     rng = np.random.default_rng(0)
@@ -266,3 +268,13 @@ def test_softmax_and_its_loss_on_every_reduction_path(shape):
     assert_allclose(softmax(Z, out=np.empty_like(Z)), expected, rtol=1e-12)
     log_sum = np.log(E.sum(axis=1)) + Z_max[:, 0]
     assert_allclose(softmax_loss(Z, Y), log_sum - (Y * Z).sum(axis=1), rtol=1e-12)
+
+
+def test_shared_ones_stay_ones():
+    # Row sums share one read-only vector of ones; no caller may write to it.
+    Z = np.arange(12.0).reshape(3, 4)
+    softmax(Z, out=Z)
+    with pytest.raises(ValueError, match="read-only"):
+        _ones(4, Z.dtype)[0] = 2.0
+    assert_allclose(_row_sum(np.ones((2, 4))), [4.0, 4.0])
+    assert_allclose(_row_sum(np.ones((2, 4), np.float32)), [4.0, 4.0])
