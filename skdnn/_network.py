@@ -152,8 +152,8 @@ class Network:
         """g[1], ..., g[L] as names, the output layer's last."""
         return self._layer_activations
 
-    def allocate_cache(self, m, dtype, backward=True):
-        """Buffers Z[l], A[l] (and dZ[l]) for l = 1..L, for batches of up to m rows.
+    def allocate_cache(self, m, dtype):
+        """Buffers Z[l], A[l] and dZ[l] for l = 1..L, for batches of up to m rows.
 
         Parameters
         ----------
@@ -161,28 +161,19 @@ class Network:
             The largest batch the buffers will hold.
         dtype : numpy dtype
             float32 or float64.
-        backward : bool, default=True
-            Whether to allocate the dZ[l] buffers of the backward pass.
 
         Returns
         -------
         cache : dict
-            Keys "Z", "A" (and "dZ"): lists of buffers indexed by l, entry 0
-            None; with ``backward``, "ones": a vector of m ones.
+            Keys "Z", "A", "dZ": lists of buffers indexed by l, entry 0 None;
+            "ones": a vector of m ones.
         """
-        buffers = {"Z": [None], "A": [None]}
-        if backward:
-            buffers["dZ"] = [None]
+        buffers = {"Z": [None], "A": [None], "dZ": [None]}
         for n in self.layer_units[1:]:
             for key in buffers:
                 buffers[key].append(np.empty((m, n), dtype=dtype))
-        if backward:
-            # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
-            buffers["ones"] = np.ones(m, dtype=dtype)
-        else:
-            # Without a backward pass Z[l] is not needed after g[l]: A[l] = g(Z[l])
-            # overwrites it in place, halving the memory.
-            buffers["A"] = buffers["Z"]
+        # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
+        buffers["ones"] = np.ones(m, dtype=dtype)
         return buffers
 
     def forward(self, X, W, b, cache, output_activation=True):
@@ -204,15 +195,10 @@ class Network:
         -------
         Z, A : list of ndarray
             Z[l] and A[l] for l = 0..L (views of the first m rows of the
-            buffers; Z[0] is None and A[0] is X). A[L] is ŷ. With a cache
-            allocated without ``backward``, A[l] is Z[l]: the hidden Z[l] are
-            overwritten by their activations, and only Z[L] is kept.
+            buffers; Z[0] is None and A[0] is X). A[L] is ŷ.
         """
         Z = _rows(cache, "Z", X.shape[0])
-        # With aliased buffers A[l] must be the very object Z[l], so that each
-        # activation sees that it works in place.
-        A = Z if cache["A"] is cache["Z"] else _rows(cache, "A", X.shape[0])
-        A = [X, *A[1:]]
+        A = [X, *_rows(cache, "A", X.shape[0])[1:]]
         for l, g in enumerate(self.activations(), start=1):
             _matmul(A[l - 1], W[l], out=Z[l])
             Z[l] += b[l]
@@ -355,27 +341,31 @@ class Network:
         if n_samples <= PREDICT_CHUNK_ROWS:
             return self._logits_of_block(X, W, b)
         dtype = W[1].dtype
-        cache = self.allocate_cache(PREDICT_CHUNK_ROWS, dtype, backward=False)
         Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
+        hidden = [
+            np.empty((PREDICT_CHUNK_ROWS, n), dtype) for n in self.layer_units[1:-1]
+        ]
         for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
-            block = X[start : start + PREDICT_CHUNK_ROWS]
-            Z, _ = self.forward(block, W, b, cache, output_activation=False)
-            Z_L[start : start + block.shape[0]] = Z[-1]
+            stop = min(start + PREDICT_CHUNK_ROWS, n_samples)
+            m = stop - start
+            out = [buffer[:m] for buffer in hidden] + [Z_L[start:stop]]
+            self._logits_of_block(X[start:stop], W, b, out)
         return Z_L
 
-    def _logits_of_block(self, X, W, b):
+    def _logits_of_block(self, X, W, b, out=None):
         """Z[L] for a block of rows, keeping only the current layer's array.
 
-        The short path of :meth:`predict_logits`: no cache to build, which
-        matters for one-row predictions, and each A[l] overwrites its Z[l].
+        Each A[l] overwrites its Z[l]. ``out`` lists the arrays that receive
+        Z[1], ..., Z[L] (rows of X by n[l]); without it they are new, which for
+        one-row predictions is cheaper than building a cache.
         """
-        A = _matmul(X, W[1], out=None)
-        for l, g in enumerate(self.hidden_activations, start=1):
-            A += b[l]
-            A = ACTIVATIONS[g](A, out=A)
-            A = np.matmul(A, W[l + 1])
-        A += b[self.n_layers]
-        return A
+        A = X
+        for l, g in enumerate(self.activations(), start=1):
+            Z = _matmul(A, W[l], out=None if out is None else out[l - 1])
+            Z += b[l]
+            if l < self.n_layers:
+                A = ACTIVATIONS[g](Z, out=Z)
+        return Z
 
     def predict_proba(self, X, W, b):
         """ŷ = A[L] for every row of X."""

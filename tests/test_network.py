@@ -381,15 +381,13 @@ def test_forward_on_a_smaller_batch_uses_the_leading_rows():
     assert_allclose(Z[2], full[2], rtol=0, atol=0)
 
 
-@pytest.mark.parametrize("backward", [True, False])
-def test_allocate_cache(backward):
+def test_allocate_cache():
     network = Network((3, 4, 2), ["relu"], "softmax")
-    cache = network.allocate_cache(6, np.float32, backward=backward)
-    assert set(cache) == ({"Z", "A", "dZ", "ones"} if backward else {"Z", "A"})
-    if backward:
-        ones = cache.pop("ones")
-        assert ones.dtype == np.float32
-        np.testing.assert_array_equal(ones, np.ones(6))
+    cache = network.allocate_cache(6, np.float32)
+    assert set(cache) == {"Z", "A", "dZ", "ones"}
+    ones = cache.pop("ones")
+    assert ones.dtype == np.float32
+    np.testing.assert_array_equal(ones, np.ones(6))
     for buffers in cache.values():
         assert buffers[0] is None
         assert [buffer.shape for buffer in buffers[1:]] == [(6, 4), (6, 2)]

@@ -202,13 +202,22 @@ def _distance_to_a_kink(clf, X, y):
     est._prepare(X, y, None, incremental=False)
     network = est._network
     W, b = network.unpack(est._theta)
-    cache = network.allocate_cache(X.shape[0], est._theta.dtype, backward=False)
+    cache = network.allocate_cache(X.shape[0], est._theta.dtype)
     Z, _ = network.forward(X, W, b, cache)
     hidden = network.hidden_activations
     distances = [
         np.abs(Z[l]).min() for l, g in enumerate(hidden, 1) if g in RELU_FAMILY
     ]
     return min(distances, default=np.inf)
+
+
+def test_distance_to_a_kink_reads_the_pre_activations():
+    # ReLU outputs are exactly 0 for every negative Z[l]; measured on them, every
+    # ReLU network would look as if it sat on a kink and never be checked.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), np.arange(30) % 3
+    clf = DeepNetClassifier((8,), activation="relu", random_state=0)
+    assert 0 < _distance_to_a_kink(clf, X, y) < 1
 
 
 @SETTINGS
