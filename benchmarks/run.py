@@ -84,15 +84,18 @@ def alternate(runs, rounds):
     """Median seconds of each callable, run in turn round after round.
 
     One untimed round first warms up caches, thread pools and lazy imports.
+    The order rotates from round to round, so that no library always runs
+    right after the same other one.
     """
     for run in runs.values():
         run()
+    names = list(runs)
     times = {name: [] for name in runs}
-    for _ in range(rounds):
-        for name, run in runs.items():
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             gc.collect()
             start = time.perf_counter()
-            run()
+            runs[name]()
             times[name].append(time.perf_counter() - start)
     return {name: float(np.median(t)) for name, t in times.items()}
 
