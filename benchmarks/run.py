@@ -84,15 +84,15 @@ def alternate(runs, rounds):
     """Median seconds of each callable, run in turn round after round.
 
     One untimed round first warms up caches, thread pools and lazy imports.
-    The order rotates from round to round, so that no library always runs
-    right after the same other one.
+    Each round runs them in a new (seeded) random order, so that no library
+    systematically runs right after the same other one.
     """
     for run in runs.values():
         run()
-    names = list(runs)
+    rng = np.random.default_rng(0)
     times = {name: [] for name in runs}
-    for r in range(rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
+    for _ in range(rounds):
+        for name in rng.permutation(list(runs)).tolist():
             gc.collect()
             start = time.perf_counter()
             runs[name]()

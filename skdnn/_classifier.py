@@ -751,6 +751,15 @@ class DeepNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     "so classes must be None or the column indices "
                     f"{list(range(n_labels))}; got classes={classes.tolist()}."
                 )
+        if is_multilabel:
+            values = np.unique(y.data if sp.issparse(y) else y)
+            if np.any((values != 0) & (values != 1)):
+                raise ValueError(
+                    f"y is a 2-D matrix of the values {values.tolist()}, read as "
+                    "a multilabel indicator matrix, which must hold only 0 and 1 "
+                    "(1: the sample has the label). Encode each column as 0/1, "
+                    "e.g. (y == value).astype(int)."
+                )
         if is_multilabel and not incremental:
             never = np.flatnonzero(np.asarray(y.sum(axis=0)).ravel() == 0)
             if len(never):

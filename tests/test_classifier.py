@@ -307,6 +307,42 @@ def test_partial_fit_targets_use_every_class(classes, y):
     np.testing.assert_array_equal(Y, LabelBinarizer().fit(classes).transform(y))
 
 
+@pytest.mark.parametrize(
+    "classes, later",
+    [
+        ([0, 1, 2], np.array([True, False, True])),
+        (np.array(["a", "b", "c"]), np.array(["c", "a"], object)),
+        ([0, 1], np.array([1.0, 1.0])),
+    ],
+    ids=["bool-y-int-classes", "object-y-str-classes", "one-class-batch"],
+)
+def test_later_batch_targets_match_label_binarizer(classes, later):
+    # A later partial_fit batch, whose y may have another dtype than classes_
+    # and miss some classes, gets LabelBinarizer's targets too.
+    rng = np.random.default_rng(0)
+    clf = DeepNetClassifier((4,), random_state=0)
+    clf.partial_fit(rng.normal(size=(len(classes), 3)), classes, classes=classes)
+    Y = clf._prepare(rng.normal(size=(len(later), 3)), later, None, True)["Y"]
+    np.testing.assert_array_equal(Y, LabelBinarizer().fit(classes).transform(later))
+
+
+@pytest.mark.parametrize(
+    "first, later",
+    [
+        ([0, 1, 2], np.array([2.0, 0.0, 1.0, 0.0])),
+        (np.array(["a", "b", "c"]), np.array(["c", "a", "b"], object)),
+        ([0, 1], np.array([True, False, True])),
+    ],
+    ids=["float-y-int-classes", "object-y-str-classes", "bool-y-int-classes"],
+)
+def test_warm_start_targets_match_label_binarizer(first, later):
+    rng = np.random.default_rng(0)
+    clf = DeepNetClassifier((4,), warm_start=True, max_iter=1, random_state=0)
+    _fit_quietly(clf, rng.normal(size=(len(first), 3)), first)
+    Y = clf._prepare(rng.normal(size=(len(later), 3)), later, None, False)["Y"]
+    np.testing.assert_array_equal(Y, LabelBinarizer().fit(first).transform(later))
+
+
 def test_partial_fit_multilabel_needs_no_classes():
     X, Y = _multilabel()
     clf = DeepNetClassifier((4,), random_state=0).partial_fit(X, Y)

@@ -333,6 +333,20 @@ def test_predict_logits_in_chunks(monkeypatch, output, n_samples, activation):
     assert_allclose(Z_L, Z_c[-1].T, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("layer_units", [(4, 3), (4, 6, 3)], ids=["L=1", "L=2"])
+@pytest.mark.parametrize("fmt", ["dense", "csr", "csc"])
+def test_predict_logits_in_chunks_of_sparse_input(monkeypatch, fmt, layer_units):
+    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 7)
+    network = Network(layer_units, ("leaky_relu",) * (len(layer_units) - 2), "softmax")
+    theta = random_theta(network, 23)
+    X, _ = make_problem(layer_units, "softmax", 23, 24)
+    X[X < 0] = 0.0
+    W, b = network.unpack(theta)
+    expected, _ = network.forward(X, W, b, network.allocate_cache(23, np.float64))
+    X_in = X if fmt == "dense" else sp.csr_matrix(X).asformat(fmt)
+    assert_allclose(network.predict_logits(X_in, W, b), expected[-1], rtol=1e-13)
+
+
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_predict_proba_and_log_proba(monkeypatch, output):
     monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 4)

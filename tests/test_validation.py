@@ -237,6 +237,18 @@ def test_multilabel_column_never_one_is_named():
         _call("fit", X_IRIS, Y.astype(int))
 
 
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+@pytest.mark.parametrize("values", [(1, 2), (0, 2)], ids=["1-2", "0-2"])
+def test_multilabel_matrix_of_other_values_than_0_1_is_refused(method, sparse, values):
+    # scikit-learn reads any 2-D integer matrix of two values as multilabel;
+    # training on 1s and 2s as if they were 0/1 indicators is silently wrong.
+    Y = np.where(Y_MULTI == 1, values[1], values[0])
+    Y = sp.csr_matrix(Y) if sparse else Y
+    with pytest.raises(ValueError, match=r"values .*(other than|only) 0 and 1"):
+        _call(method, X_IRIS, Y)
+
+
 def test_multilabel_column_always_one_is_learned():
     Y = np.column_stack([Y_MULTI, np.ones(150, dtype=int)])
     clf = _quiet(
