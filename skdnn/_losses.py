@@ -86,11 +86,23 @@ def logistic_loss(Z, Y):
     return _row_sum(loss)
 
 
+def _softmax_and_normaliser(Z, out):
+    """A = softmax(Z) into ``out``; returns the row maxima and normalisers.
+
+    Z_max is max_k z_k as a column of shape (m, 1); norm is
+    sum_k exp(z_k - max z) of each row, shape (m,).
+    """
+    Z_max = _row_max(Z)
+    np.subtract(Z, Z_max, out=out)
+    np.exp(out, out=out)
+    norm = _row_sum(out)
+    out /= norm[:, np.newaxis]
+    return Z_max, norm
+
+
 def softmax(Z, out):
     """A = exp(Z) / sum_k exp(Z_k), row by row."""
-    np.subtract(Z, _row_max(Z), out=out)
-    np.exp(out, out=out)
-    out /= _row_sum(out)[:, np.newaxis]
+    _softmax_and_normaliser(Z, out)
     return out
 
 
@@ -149,11 +161,7 @@ def softmax_and_loss(Z, out):
     The cross-entropy of a row is that minus y·z. The softmax's normaliser
     sum_k exp(z_k - max z) is also the logsumexp's, so one exp serves both.
     """
-    Z_max = _row_max(Z)
-    np.subtract(Z, Z_max, out=out)
-    np.exp(out, out=out)
-    norm = _row_sum(out)
-    out /= norm[:, np.newaxis]
+    Z_max, norm = _softmax_and_normaliser(Z, out)
     log_norm = np.log(norm, out=norm)
     log_norm += Z_max[:, 0]
     return log_norm
