@@ -37,7 +37,6 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, BACKWARDS
 from ._losses import (
-    LOG_OUTPUT_ACTIVATIONS,
     OUTPUT_ACTIVATIONS,
     activate_and_total_loss,
     output_delta,
@@ -368,12 +367,3 @@ class Network:
             if l < self.n_layers:
                 A = ACTIVATIONS[g](Z, out=Z)
         return Z
-
-    def predict_proba(self, X, W, b):
-        """ŷ = A[L] for every row of X."""
-        Z_L = self.predict_logits(X, W, b)
-        return OUTPUT_ACTIVATIONS[self.output](Z_L, out=Z_L)
-
-    def predict_log_proba(self, X, W, b):
-        """log ŷ for every row of X, in log space."""
-        return LOG_OUTPUT_ACTIVATIONS[self.output](self.predict_logits(X, W, b))

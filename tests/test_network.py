@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 
 import skdnn._network
 from skdnn._activations import ACTIVATIONS
+from skdnn._losses import LOG_OUTPUT_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from skdnn._network import Network
 
 OUTPUTS = ["logistic", "softmax"]
@@ -348,7 +349,7 @@ def test_predict_logits_in_chunks_of_sparse_input(monkeypatch, fmt, layer_units)
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
-def test_predict_proba_and_log_proba(monkeypatch, output):
+def test_probabilities_from_chunked_logits(monkeypatch, output):
     monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 4)
     layer_units, hidden = (3, 5, 3), ("leaky_relu",)
     network = Network(layer_units, hidden, output)
@@ -356,9 +357,10 @@ def test_predict_proba_and_log_proba(monkeypatch, output):
     X, _ = make_problem(layer_units, output, 10, 18)
     W, b = network.unpack(theta)
     _, A_c = forward_course(X, *course_parameters(network, theta), hidden, output)
-    proba = network.predict_proba(X, W, b)
+    Z_L = network.predict_logits(X, W, b)
+    proba = OUTPUT_ACTIVATIONS[output](Z_L, out=np.empty_like(Z_L))
     assert_allclose(proba, A_c[-1].T, rtol=1e-12)
-    assert_allclose(network.predict_log_proba(X, W, b), np.log(A_c[-1].T), rtol=1e-12)
+    assert_allclose(LOG_OUTPUT_ACTIVATIONS[output](Z_L), np.log(A_c[-1].T), rtol=1e-12)
 
 
 def test_forward_reuses_the_cache_buffers():
