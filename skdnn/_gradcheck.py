@@ -4,6 +4,31 @@ import copy
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+from ._base import BaseDeepNet
+
+
+def _network_and_input(estimator, X, y):
+    """The network to check and its input: a Pipeline's last step on X transformed.
+
+    A fitted pipeline transforms X with its fitted steps; an unfitted one fits
+    clones of them on X.
+    """
+    if isinstance(estimator, Pipeline):
+        network = estimator.steps[-1][1]
+        if isinstance(network, BaseDeepNet):
+            head = estimator[:-1]
+            if hasattr(network, "_theta"):
+                return network, head.transform(X)
+            return network, clone(head).fit_transform(X, y)
+    if isinstance(estimator, BaseDeepNet):
+        return estimator, X
+    raise TypeError(
+        "check_gradients checks a DeepNetClassifier or DeepNetRegressor, or a "
+        "Pipeline whose last step is one of them; got "
+        f"{type(estimator).__name__}."
+    )
 
 
 def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
@@ -11,8 +36,8 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
 
     For every parameter θ_i (each entry of every W[l] and b[l]) the centred
     difference ĝ_i = (J(θ + ε e_i) - J(θ - ε e_i)) / (2ε) is compared with the
-    backpropagated gradient g, over the full cost J (cross-entropy of all of X,
-    sample and class weights, and the L2 term):
+    backpropagated gradient g, over the full cost J that training minimises
+    (the loss of all of X, sample and class weights, and the L2 term):
 
         difference = ||g - ĝ|| / (||g|| + ||ĝ||)
 
@@ -21,13 +46,15 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
 
     Parameters
     ----------
-    estimator : DeepNetClassifier
+    estimator : DeepNetClassifier, DeepNetRegressor or Pipeline
         A fitted estimator is checked at its current weights; an unfitted one at
-        freshly initialised weights (from its ``random_state``).
+        freshly initialised weights (from its ``random_state``). For a Pipeline
+        ending in one of them, its last step is checked on X as the steps
+        before it transform it (fitted on X first, if the pipeline is not).
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The data. Keep it small: the check costs 2 * n_params forward passes.
-    y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        The labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The targets.
     eps : float, default=1e-7
         The step ε.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -50,18 +77,19 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
     """
     if not eps > 0:
         raise ValueError(f"eps must be > 0, got {eps!r}.")
+    estimator, X = _network_and_input(estimator, X, y)
     fitted = hasattr(estimator, "_theta")
     estimator = copy.deepcopy(estimator) if fitted else clone(estimator)
     estimator._validate_params()
     # A fitted estimator continues from its own weights, as partial_fit would,
     # which also accepts y holding only some of its classes.
-    problem = estimator._prepare(X, y, sample_weight, incremental=fitted)
+    data, _, _ = estimator._prepare(X, y, sample_weight, incremental=fitted)
 
     network = estimator._network
     theta = estimator._theta.astype(np.float64)
-    X = problem["X"].astype(np.float64)
-    Y = problem["Y"].astype(np.float64)
-    sw = problem["sample_weight"]
+    X = data.X.astype(np.float64)
+    Y = data.Y.astype(np.float64)
+    sw = data.sample_weight
     sw = None if sw is None else sw.astype(np.float64)
     alpha = estimator.alpha
     cache = network.allocate_cache(X.shape[0], np.float64)

@@ -1,0 +1,498 @@
+"""BaseDeepNet: what DeepNetClassifier and DeepNetRegressor share.
+
+The hyperparameters and their validation, the fit transaction (a failed fit
+leaves the estimator exactly as it was), the network and its flat parameter
+vector with the ``coefs_``/``intercepts_`` views, pickling, the
+``partial_fit``/``warm_start`` bookkeeping, callbacks and the prediction
+plumbing. The training loops are in :mod:`skdnn._solvers`; a subclass says how
+its targets become the output layer's Y and how it scores a validation set.
+"""
+
+import copy
+import math
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, is_regressor
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._activations import ACTIVATIONS
+from ._batches import TrainingData
+from ._callbacks import CallbackSupportMixin, CallbackTasks
+from ._initializers import initialize, layer_initializers
+from ._network import Network
+from ._solvers import train_lbfgs, train_stochastic
+from ._validation import _validate_data
+from ._weights import check_sample_weight
+
+_ACTIVATION_ALIASES = {"sigmoid": "logistic"}
+_ACTIVATION_NAMES = set(ACTIVATIONS) | set(_ACTIVATION_ALIASES)
+_SOLVER_PARAMS = {
+    "sgd": ["momentum", "nesterovs_momentum"],
+    "adam": ["beta_1", "beta_2", "epsilon"],
+    "lbfgs": [],
+}
+
+
+class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
+    """Base class of the skdnn estimators. Not for direct use.
+
+    Subclasses implement :meth:`_encode_targets` and :meth:`_score_logits`;
+    their parameters are documented there.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "solver": [StrOptions({"sgd", "adam", "lbfgs"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_schedule": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "init": [StrOptions({"auto", "he", "glorot", "small"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        learning_rate=0.001,
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        max_iter=200,
+        learning_rate_schedule="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        init="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.learning_rate_schedule = learning_rate_schedule
+        self.power_t = power_t
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.init = init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.max_fun = max_fun
+
+    # ------------------------------------------------------------------
+    # Hyperparameters
+    # ------------------------------------------------------------------
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator
+            This estimator.
+        """
+        if "learning_rate_init" in params:
+            name = type(self).__name__
+            raise ValueError(
+                f"{name} has no parameter 'learning_rate_init': the step size is "
+                f"called 'learning_rate', and {name.replace('DeepNet', 'MLP')}'s "
+                "'learning_rate' (the schedule) is 'learning_rate_schedule'."
+            )
+        return super().set_params(**params)
+
+    def _validate_params(self):
+        if isinstance(self.learning_rate, str):
+            raise InvalidParameterError(
+                f"learning_rate={self.learning_rate!r} is a string, but "
+                f"{type(self).__name__}'s learning_rate is the step size α (a float "
+                "> 0, scikit-learn's learning_rate_init). For the schedule use "
+                f"learning_rate_schedule={self.learning_rate!r}."
+            )
+        super()._validate_params()
+        for name, constraints in self._parameter_constraints.items():
+            value = getattr(self, name)
+            if name == "hidden_layer_sizes":
+                continue  # checked by _hidden_layer_sizes
+            if isinstance(value, bool | np.bool_) and any(
+                isinstance(c, Interval) for c in constraints
+            ):
+                raise InvalidParameterError(
+                    f"{name}={value!r} is a bool, but {name} must be a number; "
+                    "pass an int or a float."
+                )
+        self._hidden_activations()
+
+    def _hidden_layer_sizes(self):
+        """n[1..L-1] as a tuple of int, validated."""
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral) and not isinstance(sizes, bool):
+            sizes = [sizes]
+        sizes = np.asarray(sizes, dtype=object)
+        if sizes.ndim > 1 or not all(
+            isinstance(n, Integral) and not isinstance(n, bool | np.bool_) and n >= 1
+            for n in sizes.ravel()
+        ):
+            raise InvalidParameterError(
+                "hidden_layer_sizes must be a positive int or a sequence of positive "
+                f"ints (units per hidden layer), got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(n) for n in sizes.ravel())
+
+    def _hidden_activations(self):
+        """g[1..L-1] as a tuple of canonical names, validated."""
+        n_hidden = len(self._hidden_layer_sizes())
+        activation = self.activation
+        if isinstance(activation, str):
+            activation = [activation] * n_hidden
+        activation = list(activation)
+        unknown = [
+            g
+            for g in activation
+            if not isinstance(g, str) or g not in _ACTIVATION_NAMES
+        ]
+        if unknown:
+            raise InvalidParameterError(
+                f"Unknown activation {unknown[0]!r} in activation={self.activation!r}; "
+                f"choose from {sorted(_ACTIVATION_NAMES)}."
+            )
+        if len(activation) != n_hidden:
+            raise InvalidParameterError(
+                f"activation={self.activation!r} gives {len(activation)} "
+                f"activations but hidden_layer_sizes={self.hidden_layer_sizes!r} has "
+                f"{n_hidden} hidden layers; give one activation per hidden layer or "
+                "a single string."
+            )
+        return tuple(_ACTIVATION_ALIASES.get(g, g) for g in activation)
+
+    # ------------------------------------------------------------------
+    # Fitted parameters: views of the flat vector self._theta
+    # ------------------------------------------------------------------
+    def _parameter_views(self):
+        """W[l], b[l] views of ``_theta``, made once per parameter vector.
+
+        The views are made when ``_theta`` is (see :meth:`_remember_views`), so
+        predicting only reads them: threads may share them and ``__dict__``
+        never changes. Pickles leave them out, since a view would be saved as a
+        copy; unpickling makes them anew.
+        """
+        memo = self.__dict__.get("_views")
+        if memo is not None and memo[0] is self._theta:
+            return memo[1], memo[2]
+        return self._network.unpack(self._theta)
+
+    def _remember_views(self):
+        self._views = (self._theta, *self._network.unpack(self._theta))
+
+    def __getstate__(self):
+        # BaseEstimator may hand back the live __dict__: copy before dropping.
+        state = dict(super().__getstate__())
+        state.pop("_views", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_theta" in state:
+            self._remember_views()
+
+    def _fitted_layers(self, which, name):
+        if not hasattr(self, "_theta"):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}: it is "
+                "not fitted yet. Call fit first."
+            )
+        return self._parameter_views()[which][1:]
+
+    @property
+    def coefs_(self):
+        """list of ndarray: ``coefs_[l-1]`` is W[l]ᵀ, of shape (n[l-1], n[l])."""
+        return self._fitted_layers(0, "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, values):
+        self._assign_layers(values, which=0, name="coefs_")
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: ``intercepts_[l-1]`` is b[l], of shape (n[l],)."""
+        return self._fitted_layers(1, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        self._assign_layers(values, which=1, name="intercepts_")
+
+    def _assign_layers(self, values, which, name):
+        check_is_fitted(self)
+        targets = self._parameter_views()[which][1:]
+        values = list(values)
+        shapes = [np.shape(v) for v in values]
+        expected = [t.shape for t in targets]
+        if shapes != expected:
+            raise ValueError(f"{name} must have shapes {expected}, got {shapes}.")
+        for target, value in zip(targets, values, strict=True):
+            target[...] = value
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "_theta")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------------
+    # Fitting
+    # ------------------------------------------------------------------
+    @abstractmethod
+    def _encode_targets(self, y, dtype, incremental, first_pass, classes):
+        """Check y against the fitted targets; return (y, Y, output layer name).
+
+        Sets the target attributes (``classes_``, ...) on a first pass.
+        """
+
+    def _sample_weight(self, sample_weight, X, y):
+        """The weight s_i of each sample, or None."""
+        return check_sample_weight(sample_weight, X.shape[0], X.dtype)
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out set across calls. Set early_stopping=False."
+            )
+        return self._fit_transaction(
+            X, y, sample_weight, incremental=True, classes=classes
+        )
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
+        """Fit, restoring the previous state if anything fails."""
+        context = None
+        if not incremental and hasattr(self, "_init_callback_context"):
+            # Before the snapshot, so that a failed fit still tears callbacks down.
+            # L-BFGS opens one task more than it runs (see train_lbfgs).
+            n_tasks = self.max_iter + (self.solver == "lbfgs")
+            context = self._init_callback_context(max_subtasks=n_tasks)
+        saved = dict(self.__dict__)
+        try:
+            data, rng, random_state = self._prepare(
+                X, y, sample_weight, incremental, classes
+            )
+            tasks = CallbackTasks(self, context, "epoch")
+            if context is not None:
+                tasks.data = (data.X, data.y, data.sample_weight)
+                context.call_on_fit_task_begin(estimator=self, **tasks.arguments())
+            if self.solver == "lbfgs":
+                tasks.name = "lbfgs-iter"
+                train_lbfgs(self, data, tasks)
+            else:
+                train_stochastic(self, data, rng, random_state, tasks, incremental)
+            if context is not None:
+                context.call_on_fit_task_end(
+                    estimator=self, reconstruction_attributes={}, **tasks.arguments()
+                )
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        return self
+
+    def _prepare(self, X, y, sample_weight, incremental, classes=None):
+        """Validate the data and set up the network, weights and targets.
+
+        Sets the target and input attributes (``n_features_in_``, ...) and
+        returns (TrainingData, Generator, RandomState). Never modifies arrays of
+        a previous fit in place.
+        """
+        hidden_layer_sizes = self._hidden_layer_sizes()
+        hidden_activations = self._hidden_activations()
+        first_pass = not hasattr(self, "_theta") or (
+            not self.warm_start and not incremental
+        )
+        X, y = _validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=is_regressor(self),
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()
+        y, Y, output = self._encode_targets(
+            y, X.dtype, incremental, first_pass, classes
+        )
+        sample_weight = self._sample_weight(sample_weight, X, y)
+
+        layer_units = (X.shape[1], *hidden_layer_sizes, Y.shape[1])
+        network = Network(layer_units, hidden_activations, output)
+        random_state = check_random_state(self.random_state)
+        rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+        if first_pass:
+            theta = np.zeros(network.n_params, dtype=X.dtype)
+            W, b = network.unpack(theta)
+            initialize(W, b, rng, layer_initializers(self.init, network.activations()))
+            self.n_iter_ = 0
+            self.t_ = 0
+            self.loss_curve_ = []
+        else:
+            if self._network.layer_units != layer_units:
+                raise ValueError(
+                    f"Cannot continue training a network of layer sizes "
+                    f"{self._network.layer_units} with layer sizes {layer_units} "
+                    f"(hidden_layer_sizes={self.hidden_layer_sizes!r}). Set "
+                    "warm_start=False to train a new network."
+                )
+            theta = self._theta.astype(X.dtype, copy=True)
+            self.loss_curve_ = list(self.loss_curve_)
+
+        # partial_fit carries the solver state (moments, step size, stopping
+        # counters) from call to call, as long as the solver's parameters stay
+        # the same; every fit starts them afresh, warm-started or not.
+        solver_params = self._solver_params(X.dtype)
+        carry = (
+            incremental
+            and not first_pass
+            and getattr(self, "_optimizer_params", None) == solver_params
+        )
+        if carry:
+            self._optimizer = copy.deepcopy(self._optimizer)
+            self._schedule = copy.deepcopy(self._schedule)
+        else:
+            self._optimizer = self._schedule = None
+            self._optimizer_params = solver_params
+        if incremental and not first_pass and self._stopping is not None:
+            self._stopping = copy.deepcopy(self._stopping)
+        else:
+            self._stopping = None
+
+        self._network = network
+        self._theta = theta
+        self._remember_views()
+        self.n_layers_ = len(layer_units)
+        self.n_outputs_ = Y.shape[1]
+        self.out_activation_ = output
+        return TrainingData(X, y, Y, sample_weight), rng, random_state
+
+    def _solver_params(self, dtype):
+        """The parameters the optimiser and schedule are built from."""
+        names = ["solver", "learning_rate", "learning_rate_schedule", "power_t"]
+        names += _SOLVER_PARAMS[self.solver]
+        return tuple(getattr(self, name) for name in names) + (np.dtype(dtype).str,)
+
+    def _stratify_split(self):
+        """Whether the early-stopping split is stratified by y."""
+        return False
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+    def _logits(self, X):
+        """Z[L] of every row of X, after checking X like ``validate_data``."""
+        if not self.__sklearn_is_fitted__():
+            check_is_fitted(self)  # raises scikit-learn's NotFittedError
+        if not self._is_validated_input(X):
+            X = _validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=self._theta.dtype,
+                reset=False,
+            )
+        W, b = self._parameter_views()
+        return self._network.predict_logits(X, W, b)
+
+    def _is_validated_input(self, X):
+        """Whether X passes every check of ``validate_data`` as it is.
+
+        A 2-D ndarray of the model's dtype and number of features, with finite
+        values, given to a model fitted without feature names, needs neither
+        conversion nor warning: predicting on it skips ``validate_data``, whose
+        bookkeeping dominates the time of a one-row prediction. A NaN or inf
+        makes the sum non-finite and so goes through the full check and its
+        error message (even under ``assume_finite``, which only ever skips
+        checks: reading the config costs more than the sum).
+        """
+        return (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype == self._theta.dtype
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and math.isfinite(X.sum())
+        )
+
+    @abstractmethod
+    def _score_logits(self, Z_L, y, sample_weight):
+        """The validation score (higher is better) of logits Z[L] against y."""
+
+    def _validation_score(self, theta, X, y, sample_weight):
+        W, b = self._network.unpack(theta)
+        Z_L = self._network.predict_logits(X, W, b)
+        return self._score_logits(Z_L, y, sample_weight)

@@ -1,0 +1,178 @@
+"""The parts of the estimators' docstrings that both estimators share.
+
+Each estimator's docstring holds the markers ``%(parameters)s`` and
+``%(attributes)s`` where these blocks go; :func:`fill_docstring` puts them in,
+so every shared parameter is documented once, in the words both estimators use.
+"""
+
+PARAMETERS = """\
+    hidden_layer_sizes : int or array-like of int, default=(100,)
+        n[1], ..., n[L-1], the number of units of each hidden layer. An int means
+        one hidden layer; an empty tuple means no hidden layer (L = 1: a linear
+        model trained by the same solvers).
+
+    activation : {"identity", "logistic", "sigmoid", "tanh", "relu", \
+            "leaky_relu"} or list of those, default="relu"
+        Hidden-unit activation g, or one per hidden layer. "sigmoid" is an alias
+        of "logistic"; "leaky_relu" is max(0.01 z, z).
+
+    learning_rate : float, default=0.001
+        The step size α (``learning_rate_init`` in scikit-learn's MLPs). How it
+        changes over the epochs is ``learning_rate_schedule``. Not used by
+        "lbfgs".
+
+    solver : {"sgd", "adam", "lbfgs"}, default="adam"
+        "sgd": mini-batch gradient descent with (Nesterov) momentum; "adam":
+        Adam; "lbfgs": SciPy's L-BFGS-B on the full batch.
+
+    alpha : float, default=0.0001
+        L2 penalty λ. The cost of a batch of m_b samples is the course's
+        mini-batch cost J{t} = (1/m_b) sum_i L(ŷ_i, y_i) + λ/(2 m_b) sum_l
+        ||W[l]||²_F (MLPClassifier's convention): with mini-batches the penalty
+        is applied per batch, so for a given λ its effective strength grows as
+        the batches shrink. With ``batch_size=None`` or "lbfgs" the batch is the
+        whole training set and this is the course's J.
+
+    batch_size : int, "auto" or None, default="auto"
+        Mini-batch size for "sgd" and "adam". "auto" is min(200, n_samples);
+        None is the whole training set (batch gradient descent).
+
+    max_iter : int, default=200
+        Maximum number of epochs ("sgd", "adam") or of iterations ("lbfgs").
+
+    learning_rate_schedule : {"constant", "invscaling", "adaptive"}, \
+            default="constant"
+        How α changes during training ("sgd" and "adam"). "constant" keeps α;
+        "invscaling" uses α / (t + 1)**power_t after each epoch, t being the
+        number of samples seen; "adaptive" keeps α while training improves and
+        divides it by 5 each time it stops improving for ``n_iter_no_change``
+        epochs. (scikit-learn's MLPs call this ``learning_rate`` and apply it
+        to "sgd" only.)
+
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+
+    momentum : float, default=0.9
+        Momentum μ of "sgd", in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether "sgd" uses Nesterov's momentum.
+
+    beta_1 : float, default=0.9
+        Decay of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's ε.
+
+    init : {"auto", "he", "glorot", "small"}, default="auto"
+        Weight initialisation: "he" draws N(0, 2/n[l-1]), "glorot" draws
+        U(±sqrt(6/(n[l-1] + n[l]))), "small" draws 0.01 N(0, 1); "auto" uses He
+        for ReLU-family layers and Glorot for the others. The biases b[l] are
+        drawn from the same distribution as W[l].
+
+    early_stopping : bool, default=False
+        Set aside ``validation_fraction`` of the training data, stop when its
+        score (%(score)s) has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and keep the weights of the best epoch. "sgd" and "adam" only.
+
+    validation_fraction : float, default=0.1
+        Share of the training data set aside for early stopping, in (0, 1).
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` before training stops
+        (or, with the "adaptive" schedule, α is divided by 5).
+
+    tol : float, default=1e-4
+        Smallest improvement of the loss (or validation score) that counts. For
+        "lbfgs", the gradient tolerance.
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at each epoch ("sgd", "adam").
+%(extra_parameters)s
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the shuffling and the early-stopping
+        split. An int gives identical models run after run.
+
+    warm_start : bool, default=False
+        Continue from the weights of the previous ``fit`` instead of
+        re-initialising them.
+
+    verbose : bool, default=False
+        Print the loss after each epoch.
+
+    max_fun : int, default=15000
+        Maximum number of cost evaluations of "lbfgs".
+"""
+
+ATTRIBUTES = """\
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string feature names.
+
+    coefs_ : list of ndarray
+        ``coefs_[l-1]`` is W[l]ᵀ of the course, of shape (n[l-1], n[l]).
+
+    intercepts_ : list of ndarray
+        ``intercepts_[l-1]`` is b[l] of the course, of shape (n[l],).
+
+    n_layers_ : int
+        L + 1, the number of layers counting the input layer.
+
+    n_outputs_ : int
+        n[L], the number of output units.
+
+    out_activation_ : str
+        The output activation g[L]: %(outputs)s.
+
+    loss_ : float
+        The cost J at the end of training.
+
+    best_loss_ : float or None
+        The smallest training cost reached; None with early stopping.
+
+    loss_curve_ : list of float
+        J after each epoch ("sgd", "adam") or iteration ("lbfgs"). With
+        mini-batches, an epoch's J is the mean of its batch costs J{t}, each
+        with its own L2 term (see ``alpha``), weighted by the batch's samples.
+
+    validation_scores_ : list of float or None
+        The validation score (%(score)s) after each epoch, with early stopping.
+
+    best_validation_score_ : float or None
+        The best validation score, with early stopping.
+
+    n_iter_ : int
+        Epochs (or L-BFGS iterations) run by the last ``fit``; counts the calls
+        of ``partial_fit``.
+
+    t_ : int
+        Training samples seen by the solver, over all fits.
+"""
+
+
+def fill_docstring(cls, score, outputs, extra_parameters=""):
+    """Put the shared parameter and attribute blocks into ``cls.__doc__``.
+
+    Parameters
+    ----------
+    cls : type
+        The estimator class, whose docstring has ``%(parameters)s`` and
+        ``%(attributes)s`` markers.
+    score : str
+        What its validation score is, e.g. "accuracy".
+    outputs : str
+        Its possible output activations.
+    extra_parameters : str, default=""
+        Its own parameter blocks, placed after ``shuffle``.
+    """
+    words = {"score": score, "outputs": outputs}
+    parameters = PARAMETERS.replace("%(extra_parameters)s", extra_parameters)
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(parameters)s\n", parameters.replace("%(score)s", score)
+    ).replace("    %(attributes)s\n", ATTRIBUTES % words)
+    return cls

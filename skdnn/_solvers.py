@@ -1,0 +1,284 @@
+"""The training loops: mini-batch epochs ("sgd", "adam") and L-BFGS ("lbfgs").
+
+Both minimise the cost J of :meth:`skdnn._network.Network.cost_and_gradient`
+over the flat parameter vector ``theta`` of a :class:`BaseDeepNet` estimator,
+in place, and record its progress in the estimator's fitted attributes
+(``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``). They read
+the data from a :class:`~skdnn._batches.TrainingData`.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+from ._batches import Batches
+from ._optimizers import SGD, Adam, LearningRateSchedule
+from ._stopping import NoImprovement, split_validation
+
+# Training on sound data never overflows; when it does, the run has diverged.
+# These turn the first overflow or invalid operation of forward, backward or an
+# optimiser step into a FloatingPointError, reported by `diverged`.
+_RAISE_ON_OVERFLOW = {"over": "raise", "invalid": "raise", "divide": "raise"}
+
+
+def diverged(estimator, where):
+    """The error for a cost or weights that became non-finite, with its fix."""
+    if estimator.solver == "lbfgs":
+        advice = "or add an L2 penalty (a larger alpha)"
+    else:
+        advice = f"or lower learning_rate (now {estimator.learning_rate!r})"
+    return ValueError(
+        f"Training diverged: the cost or the weights became non-finite {where}. "
+        f"Scale the input (e.g. StandardScaler) {advice}; the estimator was left "
+        "as it was before fit."
+    )
+
+
+def _resolve_batch_size(batch_size, n_samples):
+    if batch_size is None:
+        return n_samples
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the {n_samples} "
+            "training samples; using batches of all of them.",
+            UserWarning,
+            stacklevel=5,
+        )
+    return min(batch_size, n_samples)
+
+
+def _make_optimizer(est, n_params, dtype):
+    if est.solver == "sgd":
+        return SGD(n_params, dtype, est.momentum, est.nesterovs_momentum)
+    return Adam(n_params, dtype, est.beta_1, est.beta_2, est.epsilon)
+
+
+def train_stochastic(est, data, rng, random_state, tasks, incremental):
+    """Mini-batch epochs of ``est._optimizer`` until a stopping rule fires.
+
+    Parameters
+    ----------
+    est : BaseDeepNet
+        Holds the hyperparameters, the network and ``_theta``; its optimiser,
+        schedule and no-improvement counter are made here unless
+        ``partial_fit`` carries them over.
+    data : TrainingData
+        The training set (the early-stopping split is taken from it).
+    rng : numpy.random.Generator
+        Shuffles the samples each epoch.
+    random_state : RandomState
+        Seeds the early-stopping split.
+    tasks : CallbackTasks
+        One callback subtask per epoch.
+    incremental : bool
+        ``partial_fit``: run one epoch and keep counting from earlier calls.
+    """
+    network, theta = est._network, est._theta
+    if est._optimizer is None:
+        est._optimizer = _make_optimizer(est, network.n_params, theta.dtype)
+        est._schedule = LearningRateSchedule(
+            est.learning_rate, est.learning_rate_schedule, est.power_t
+        )
+    if est._stopping is None:
+        est._stopping = NoImprovement(est.tol, est.n_iter_no_change, est.early_stopping)
+    stopping = est._stopping
+
+    validation = None
+    if est.early_stopping:
+        data, validation = split_validation(
+            data, est.validation_fraction, random_state, est._stratify_split()
+        )
+        best_theta = theta.copy()
+    tasks.data = (data.X, data.y, data.sample_weight)
+    batches = Batches(data, _resolve_batch_size(est.batch_size, data.X.shape[0]))
+    cache = network.allocate_cache(batches.size, theta.dtype)
+    grad = np.empty_like(theta)
+    epoch_start = np.empty_like(theta)
+    n_samples = data.X.shape[0]
+    if not incremental:
+        est.n_iter_ = 0
+
+    try:
+        for _ in range(est.max_iter):
+            tasks.begin()
+            np.copyto(epoch_start, theta)
+            order = rng.permutation(n_samples) if est.shuffle else None
+            epoch_cost = 0.0
+            where = f"in epoch {est.n_iter_ + 1}"
+            try:
+                with np.errstate(**_RAISE_ON_OVERFLOW):
+                    for Xb, Yb, sb, weight in batches.epoch(order):
+                        cost = network.cost_and_gradient(
+                            theta, Xb, Yb, sb, est.alpha, grad, cache, weight
+                        )
+                        if not math.isfinite(cost):
+                            raise diverged(est, where)
+                        epoch_cost += cost * weight
+                        est._optimizer.update(theta, grad, est._schedule.learning_rate)
+            except FloatingPointError as exc:
+                raise diverged(est, f"{where} ({exc})") from exc
+            if not np.isfinite(theta).all():
+                raise diverged(est, where)
+
+            est.n_iter_ += 1
+            est.t_ += n_samples
+            est.loss_ = epoch_cost / batches.total_weight
+            est.loss_curve_.append(est.loss_)
+            if est.verbose:
+                print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
+            if validation is None:
+                stopping.update(loss=est.loss_)
+            else:
+                score = est._validation_score(
+                    theta, validation.X, validation.y, validation.sample_weight
+                )
+                if est.verbose:
+                    print(f"Validation score: {score:f}")
+                if stopping.update(score=score):
+                    np.copyto(best_theta, theta)
+            est._schedule.epoch_ends(est.t_)
+            stop = _patience_ends(est, stopping)
+            if tasks.end(theta) or stop or incremental:
+                break
+        else:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({est.max_iter}) "
+                "reached and the optimization hasn't converged yet. Increase "
+                "max_iter, or scale the data.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
+    except KeyboardInterrupt:
+        np.copyto(theta, epoch_start)
+        warnings.warn(
+            "Training interrupted by the user: keeping the weights of the last "
+            f"completed epoch ({est.n_iter_}).",
+            UserWarning,
+            stacklevel=5,
+        )
+
+    if validation is not None:
+        np.copyto(theta, best_theta)
+    est.best_loss_ = stopping.best_loss
+    est.validation_scores_ = stopping.scores
+    est.best_validation_score_ = stopping.best_score
+
+
+def _patience_ends(est, stopping):
+    """After too many epochs without improvement: True to stop, or a smaller α."""
+    if not stopping.exhausted():
+        return False
+    if est._schedule.plateau():
+        if est.verbose:
+            print(stopping.message() + " Stopping.")
+        return True
+    if est.verbose:
+        print(
+            f"{stopping.message()} Setting learning rate to "
+            f"{est._schedule.learning_rate}"
+        )
+    stopping.count = 0
+    return False
+
+
+def train_lbfgs(est, data, tasks):
+    """SciPy's L-BFGS-B on the full-batch cost, one callback task per iteration.
+
+    Parameters
+    ----------
+    est : BaseDeepNet
+        Holds the hyperparameters, the network and ``_theta``.
+    data : TrainingData
+        The training set.
+    tasks : CallbackTasks
+        One callback subtask per iteration.
+    """
+    network, theta = est._network, est._theta
+    X, Y, sw = data.X, data.Y, data.sample_weight
+    tasks.data = (X, data.y, sw)
+    n_samples = X.shape[0]
+    total_weight = data.total_weight
+    cache = network.allocate_cache(n_samples, theta.dtype)
+    grad = np.empty_like(theta)
+    last_iterate = theta.astype(np.float64)
+    # loss_curve_ goes on across warm starts; this fit's iterations follow.
+    this_fit = len(est.loss_curve_)
+
+    def cost_and_gradient(x):
+        theta[...] = x
+        try:
+            with np.errstate(**_RAISE_ON_OVERFLOW):
+                cost = network.cost_and_gradient(
+                    theta, X, Y, sw, est.alpha, grad, cache, total_weight
+                )
+        except FloatingPointError as exc:
+            raise diverged(est, f"during L-BFGS ({exc})") from exc
+        return cost, grad.astype(np.float64)
+
+    def iteration_ends(intermediate_result):
+        last_iterate[...] = intermediate_result.x
+        est.loss_curve_.append(float(intermediate_result.fun))
+        theta[...] = intermediate_result.x
+        stop = tasks.end(theta)
+        tasks.begin()
+        if stop:
+            raise StopIteration
+
+    est.validation_scores_ = est.best_validation_score_ = None
+    tasks.begin()
+    try:
+        result = scipy.optimize.minimize(
+            cost_and_gradient,
+            last_iterate.copy(),
+            method="L-BFGS-B",
+            jac=True,
+            callback=iteration_ends,
+            options={"maxiter": est.max_iter, "maxfun": est.max_fun, "gtol": est.tol},
+        )
+    except KeyboardInterrupt:
+        theta[...] = last_iterate
+        curve = est.loss_curve_[this_fit:]
+        est.n_iter_ = len(curve)
+        est.t_ += n_samples * est.n_iter_
+        est.loss_ = curve[-1] if curve else None
+        est.best_loss_ = min(curve, default=None)
+        warnings.warn(
+            "Training interrupted by the user: keeping the weights of the last "
+            f"completed L-BFGS iteration ({est.n_iter_}).",
+            UserWarning,
+            stacklevel=5,
+        )
+        return
+    finally:
+        tasks.end(None)
+    if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
+        raise diverged(est, "during L-BFGS")
+    stopped_by_callback = result.status == 99
+    if result.status == 1:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iterations "
+            f"({result.message}). Increase max_iter or max_fun, or scale the "
+            "data.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
+    elif result.status != 0 and not stopped_by_callback:
+        warnings.warn(
+            f"lbfgs stopped after {result.nit} iterations before reaching "
+            f"tol={est.tol} ({result.message}): the line search could make no "
+            "more progress, usually because the cost is flat to float "
+            "precision. Scaling the data or a larger tol avoids it; more "
+            "iterations do not.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
+    theta[...] = result.x
+    est.n_iter_ = min(int(result.nit), est.max_iter)
+    est.t_ += n_samples * est.n_iter_
+    est.loss_ = float(result.fun)
+    est.best_loss_ = min(est.loss_curve_[this_fit:] + [est.loss_])

@@ -1,0 +1,126 @@
+"""When stochastic training stops: the no-improvement rule and early stopping.
+
+Without early stopping, training stops once the training cost J has not fallen
+by ``tol`` for more than ``n_iter_no_change`` epochs. With early stopping, a
+validation split is set aside, its score is measured after every epoch, the
+weights of the best epoch are kept, and the same rule watches that score.
+"""
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from ._batches import TrainingData
+
+
+def split_validation(data, fraction, random_state, stratify):
+    """Set aside ``fraction`` of the training data for early stopping.
+
+    Parameters
+    ----------
+    data : TrainingData
+        The whole training set.
+    fraction : float
+        ``validation_fraction``, in (0, 1).
+    random_state : RandomState
+        Seeds the split.
+    stratify : bool
+        Whether to stratify by the (1-D) labels y.
+
+    Returns
+    -------
+    train, validation : TrainingData
+        The rest of the data, and the part set aside.
+    """
+    X, y, Y, sw = data.X, data.y, data.Y, data.sample_weight
+    arrays = [X, y, Y] if sw is None else [X, y, Y, sw]
+    try:
+        parts = train_test_split(
+            *arrays,
+            test_size=fraction,
+            random_state=random_state,
+            stratify=y if stratify and y.ndim == 1 else None,
+        )
+    except ValueError as exc:
+        by = ", stratified by class" if stratify else ""
+        raise ValueError(
+            f"early_stopping=True cannot set aside validation_fraction="
+            f"{fraction} of {X.shape[0]} samples{by}: {exc}. Use more data, a "
+            "larger validation_fraction, or early_stopping=False."
+        ) from exc
+    X_train, X_val, y_train, y_val, Y_train, _ = parts[:6]
+    sw_train, sw_val = (None, None) if sw is None else parts[6:]
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            f"The validation set for early stopping has {X_val.shape[0]} "
+            "sample(s). Increase validation_fraction or the size of the data."
+        )
+    train = TrainingData(X_train, y_train, Y_train, sw_train)
+    return train, TrainingData(X_val, y_val, None, sw_val)
+
+
+class NoImprovement:
+    """The no-improvement counter over the training loss or a validation score.
+
+    Parameters
+    ----------
+    tol : float
+        The smallest improvement that counts.
+    n_iter_no_change : int or inf
+        Epochs without improvement tolerated; one more ends training (or, with
+        the "adaptive" schedule, divides the step size).
+    validation : bool
+        Whether the counter watches a validation score (higher is better)
+        instead of the training loss (lower is better).
+
+    Attributes
+    ----------
+    count : int
+        Consecutive epochs without an improvement.
+    best_loss : float or None
+        The smallest training loss so far; None with validation.
+    scores : list of float or None
+        The validation score of every epoch; None without validation.
+    best_score : float or None
+        The best validation score so far; None without validation.
+    """
+
+    def __init__(self, tol, n_iter_no_change, validation):
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.count = 0
+        self.best_loss = None if validation else np.inf
+        self.scores = [] if validation else None
+        self.best_score = -np.inf if validation else None
+
+    def update(self, loss=None, score=None):
+        """Count the epoch that ended; return True if ``score`` is a new best.
+
+        Parameters
+        ----------
+        loss : float, default=None
+            The epoch's training loss, without validation.
+        score : float, default=None
+            The epoch's validation score, with validation.
+        """
+        new_best = False
+        if self.scores is not None:
+            self.scores.append(score)
+            improved = score >= self.best_score + self.tol
+            new_best = score > self.best_score
+            self.best_score = max(self.best_score, score)
+        else:
+            improved = loss <= self.best_loss - self.tol
+            self.best_loss = min(self.best_loss, loss)
+        self.count = 0 if improved else self.count + 1
+        return new_best
+
+    def exhausted(self):
+        """Whether more than ``n_iter_no_change`` epochs in a row did not improve."""
+        return self.count > self.n_iter_no_change
+
+    def message(self):
+        what = "Validation score" if self.scores is not None else "Training loss"
+        return (
+            f"{what} did not improve more than tol={self.tol} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
