@@ -11,31 +11,28 @@ its targets become the output layer's Y and how it scores a validation set.
 import copy
 import math
 from abc import abstractmethod
-from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_regressor
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    InvalidParameterError,
-    Options,
-    StrOptions,
-)
 from sklearn.utils.validation import check_is_fitted
 
-from ._activations import ACTIVATIONS
 from ._batches import TrainingData
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 from ._initializers import initialize, layer_initializers
 from ._network import Network
+from ._params import (
+    PARAMETER_CONSTRAINTS,
+    check_learning_rate_is_a_number,
+    check_no_bools,
+    hidden_activations,
+    hidden_layer_sizes,
+)
 from ._solvers import train_lbfgs, train_stochastic
 from ._validation import _validate_data
 from ._weights import check_sample_weight
 
-_ACTIVATION_ALIASES = {"sigmoid": "logistic"}
-_ACTIVATION_NAMES = set(ACTIVATIONS) | set(_ACTIVATION_ALIASES)
 _SOLVER_PARAMS = {
     "sgd": ["momentum", "nesterovs_momentum"],
     "adam": ["beta_1", "beta_2", "epsilon"],
@@ -50,42 +47,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
     their parameters are documented there.
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "solver": [StrOptions({"sgd", "adam", "lbfgs"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-            None,
-        ],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate_schedule": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "init": [StrOptions({"auto", "he", "glorot", "small"})],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "warm_start": ["boolean"],
-        "verbose": ["verbose"],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     def __init__(
         self,
@@ -166,68 +128,18 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         return super().set_params(**params)
 
     def _validate_params(self):
-        if isinstance(self.learning_rate, str):
-            raise InvalidParameterError(
-                f"learning_rate={self.learning_rate!r} is a string, but "
-                f"{type(self).__name__}'s learning_rate is the step size α (a float "
-                "> 0, scikit-learn's learning_rate_init). For the schedule use "
-                f"learning_rate_schedule={self.learning_rate!r}."
-            )
+        check_learning_rate_is_a_number(self)
         super()._validate_params()
-        for name, constraints in self._parameter_constraints.items():
-            value = getattr(self, name)
-            if name == "hidden_layer_sizes":
-                continue  # checked by _hidden_layer_sizes
-            if isinstance(value, bool | np.bool_) and any(
-                isinstance(c, Interval) for c in constraints
-            ):
-                raise InvalidParameterError(
-                    f"{name}={value!r} is a bool, but {name} must be a number; "
-                    "pass an int or a float."
-                )
+        check_no_bools(self)
         self._hidden_activations()
 
     def _hidden_layer_sizes(self):
         """n[1..L-1] as a tuple of int, validated."""
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, Integral) and not isinstance(sizes, bool):
-            sizes = [sizes]
-        sizes = np.asarray(sizes, dtype=object)
-        if sizes.ndim > 1 or not all(
-            isinstance(n, Integral) and not isinstance(n, bool | np.bool_) and n >= 1
-            for n in sizes.ravel()
-        ):
-            raise InvalidParameterError(
-                "hidden_layer_sizes must be a positive int or a sequence of positive "
-                f"ints (units per hidden layer), got {self.hidden_layer_sizes!r}."
-            )
-        return tuple(int(n) for n in sizes.ravel())
+        return hidden_layer_sizes(self.hidden_layer_sizes)
 
     def _hidden_activations(self):
         """g[1..L-1] as a tuple of canonical names, validated."""
-        n_hidden = len(self._hidden_layer_sizes())
-        activation = self.activation
-        if isinstance(activation, str):
-            activation = [activation] * n_hidden
-        activation = list(activation)
-        unknown = [
-            g
-            for g in activation
-            if not isinstance(g, str) or g not in _ACTIVATION_NAMES
-        ]
-        if unknown:
-            raise InvalidParameterError(
-                f"Unknown activation {unknown[0]!r} in activation={self.activation!r}; "
-                f"choose from {sorted(_ACTIVATION_NAMES)}."
-            )
-        if len(activation) != n_hidden:
-            raise InvalidParameterError(
-                f"activation={self.activation!r} gives {len(activation)} "
-                f"activations but hidden_layer_sizes={self.hidden_layer_sizes!r} has "
-                f"{n_hidden} hidden layers; give one activation per hidden layer or "
-                "a single string."
-            )
-        return tuple(_ACTIVATION_ALIASES.get(g, g) for g in activation)
+        return hidden_activations(self.activation, self.hidden_layer_sizes)
 
     # ------------------------------------------------------------------
     # Fitted parameters: views of the flat vector self._theta
