@@ -230,18 +230,13 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         """The weight s_i of each sample, or None."""
         return check_sample_weight(sample_weight, X.shape[0], X.dtype)
 
-    def _partial_fit(self, X, y, sample_weight, classes=None):
-        if self.early_stopping:
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
+        """Fit, restoring the previous state if anything fails."""
+        if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
             )
-        return self._fit_transaction(
-            X, y, sample_weight, incremental=True, classes=classes
-        )
-
-    def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
-        """Fit, restoring the previous state if anything fails."""
         context = None
         if not incremental and hasattr(self, "_init_callback_context"):
             # Before the snapshot, so that a failed fit still tears callbacks down.
@@ -279,8 +274,8 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         returns (TrainingData, Generator, RandomState). Never modifies arrays of
         a previous fit in place.
         """
-        hidden_layer_sizes = self._hidden_layer_sizes()
-        hidden_activations = self._hidden_activations()
+        sizes = self._hidden_layer_sizes()
+        activations = self._hidden_activations()
         first_pass = not hasattr(self, "_theta") or (
             not self.warm_start and not incremental
         )
@@ -301,8 +296,8 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         )
         sample_weight = self._sample_weight(sample_weight, X, y)
 
-        layer_units = (X.shape[1], *hidden_layer_sizes, Y.shape[1])
-        network = Network(layer_units, hidden_activations, output)
+        layer_units = (X.shape[1], *sizes, Y.shape[1])
+        network = Network(layer_units, activations, output)
         random_state = check_random_state(self.random_state)
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         if first_pass:
@@ -338,7 +333,12 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         else:
             self._optimizer = self._schedule = None
             self._optimizer_params = solver_params
-        if incremental and not first_pass and self._stopping is not None:
+        if (
+            incremental
+            and not first_pass
+            and self._stopping is not None
+            and self._stopping.scores is None
+        ):
             self._stopping = copy.deepcopy(self._stopping)
         else:
             self._stopping = None

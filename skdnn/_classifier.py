@@ -215,7 +215,9 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
                 "sklearn.utils.class_weight.compute_class_weight('balanced', "
                 "classes=..., y=...) on the full y and pass the dict."
             )
-        return self._partial_fit(X, y, sample_weight, classes)
+        return self._fit_transaction(
+            X, y, sample_weight, incremental=True, classes=classes
+        )
 
     def _encode_targets(self, y, dtype, incremental, first_pass, classes):
         y, y_type = classification_target(y)

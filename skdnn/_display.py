@@ -1,6 +1,7 @@
 """LossCurveDisplay: the cost J per epoch, the course's first diagnostic plot."""
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -33,8 +34,8 @@ class LossCurveDisplay:
 
     The course's way to watch gradient descent: J should go down after every
     epoch; if it goes up or oscillates, α is too large. With
-    ``early_stopping=True`` the validation accuracy of each epoch is drawn on a
-    second y axis on the right.
+    ``early_stopping=True`` the validation score of each epoch (accuracy for a
+    classifier, R² for a regressor) is drawn on a second y axis on the right.
 
     Use :meth:`from_estimator` to make one from a fitted estimator. All
     parameters are stored as attributes. Requires matplotlib
@@ -47,11 +48,14 @@ class LossCurveDisplay:
         ``solver="lbfgs"``).
 
     validation_scores : array-like of shape (n_epochs,), default=None
-        The validation accuracy after each epoch (``validation_scores_``), or
+        The validation score after each epoch (``validation_scores_``), or
         None for no validation curve.
 
     estimator_name : str, default=None
         Name used in the legend. None shows no name.
+
+    score_name : str, default="accuracy"
+        What the validation score is, for its label and axis.
 
     Attributes
     ----------
@@ -91,10 +95,17 @@ class LossCurveDisplay:
     >>> plt.close(display.figure_)
     """
 
-    def __init__(self, loss_curve, validation_scores=None, estimator_name=None):
+    def __init__(
+        self,
+        loss_curve,
+        validation_scores=None,
+        estimator_name=None,
+        score_name="accuracy",
+    ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
         self.estimator_name = estimator_name
+        self.score_name = score_name
 
     def plot(self, ax=None, *, name=None, **kwargs):
         """Plot the curves.
@@ -139,9 +150,8 @@ class LossCurveDisplay:
             twin = _twin_of(ax)
             if twin is None:
                 twin = ax.twinx()
-            label = (
-                "validation accuracy" if name is None else f"{name} validation accuracy"
-            )
+            label = f"validation {self.score_name}"
+            label = label if name is None else f"{name} {label}"
             (self.validation_line_,) = twin.plot(
                 np.arange(1, len(scores) + 1),
                 scores,
@@ -149,7 +159,7 @@ class LossCurveDisplay:
                 linestyle="--",
                 label=label,
             )
-            twin.set_ylabel("Validation accuracy")
+            twin.set_ylabel(f"Validation {self.score_name}")
             self.validation_ax_ = twin
 
         # One legend for the lines of both y axes, on the axes drawn on top.
@@ -175,8 +185,9 @@ class LossCurveDisplay:
         Parameters
         ----------
         estimator : estimator instance
-            A fitted :class:`~skdnn.DeepNetClassifier` (or any estimator with a
-            ``loss_curve_``, such as scikit-learn's MLPClassifier), or a fitted
+            A fitted :class:`~skdnn.DeepNetClassifier` or
+            :class:`~skdnn.DeepNetRegressor` (or any estimator with a
+            ``loss_curve_``, such as scikit-learn's MLPs), or a fitted
             :class:`~sklearn.pipeline.Pipeline` whose last step is one.
 
         ax : matplotlib Axes, default=None
@@ -205,11 +216,13 @@ class LossCurveDisplay:
         if not hasattr(net, "loss_curve_"):
             raise TypeError(
                 f"{net.__class__.__name__} has no loss_curve_ to plot. Pass a "
-                "fitted DeepNetClassifier, or a Pipeline ending in one."
+                "fitted DeepNetClassifier or DeepNetRegressor, or a Pipeline "
+                "ending in one."
             )
         display = cls(
             loss_curve=net.loss_curve_,
             validation_scores=getattr(net, "validation_scores_", None),
             estimator_name=net.__class__.__name__ if name is None else name,
+            score_name="R²" if is_regressor(net) else "accuracy",
         )
         return display.plot(ax=ax, **kwargs)

@@ -95,7 +95,7 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
         self : DeepNetRegressor
             The updated estimator.
         """
-        return self._partial_fit(X, y, sample_weight)
+        return self._fit_transaction(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, dtype, incremental, first_pass, classes):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y

@@ -47,7 +47,7 @@ def _resolve_batch_size(batch_size, n_samples):
             f"batch_size={batch_size} is larger than the {n_samples} "
             "training samples; using batches of all of them.",
             UserWarning,
-            stacklevel=5,
+            stacklevel=6,
         )
     return min(batch_size, n_samples)
 
@@ -85,7 +85,7 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             est.learning_rate, est.learning_rate_schedule, est.power_t
         )
     if est._stopping is None:
-        est._stopping = NoImprovement(est.tol, est.n_iter_no_change, est.early_stopping)
+        est._stopping = NoImprovement(validation=est.early_stopping)
     stopping = est._stopping
 
     validation = None
@@ -132,14 +132,14 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             if est.verbose:
                 print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
             if validation is None:
-                stopping.update(loss=est.loss_)
+                stopping.update(est.tol, loss=est.loss_)
             else:
                 score = est._validation_score(
                     theta, validation.X, validation.y, validation.sample_weight
                 )
                 if est.verbose:
                     print(f"Validation score: {score:f}")
-                if stopping.update(score=score):
+                if stopping.update(est.tol, score=score):
                     np.copyto(best_theta, theta)
             est._schedule.epoch_ends(est.t_)
             stop = _patience_ends(est, stopping)
@@ -171,17 +171,15 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
 
 def _patience_ends(est, stopping):
     """After too many epochs without improvement: True to stop, or a smaller α."""
-    if not stopping.exhausted():
+    if stopping.count <= est.n_iter_no_change:
         return False
+    message = stopping.message(est.tol, est.n_iter_no_change)
     if est._schedule.plateau():
         if est.verbose:
-            print(stopping.message() + " Stopping.")
+            print(message + " Stopping.")
         return True
     if est.verbose:
-        print(
-            f"{stopping.message()} Setting learning rate to "
-            f"{est._schedule.learning_rate}"
-        )
+        print(f"{message} Setting learning rate to {est._schedule.learning_rate}")
     stopping.count = 0
     return False
 

@@ -61,13 +61,12 @@ def split_validation(data, fraction, random_state, stratify):
 class NoImprovement:
     """The no-improvement counter over the training loss or a validation score.
 
+    ``partial_fit`` carries it from call to call; the rule's settings (``tol``,
+    ``n_iter_no_change``) are read afresh each epoch, as ``set_params`` may
+    change them in between.
+
     Parameters
     ----------
-    tol : float
-        The smallest improvement that counts.
-    n_iter_no_change : int or inf
-        Epochs without improvement tolerated; one more ends training (or, with
-        the "adaptive" schedule, divides the step size).
     validation : bool
         Whether the counter watches a validation score (higher is better)
         instead of the training loss (lower is better).
@@ -84,19 +83,19 @@ class NoImprovement:
         The best validation score so far; None without validation.
     """
 
-    def __init__(self, tol, n_iter_no_change, validation):
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
+    def __init__(self, validation):
         self.count = 0
         self.best_loss = None if validation else np.inf
         self.scores = [] if validation else None
         self.best_score = -np.inf if validation else None
 
-    def update(self, loss=None, score=None):
+    def update(self, tol, loss=None, score=None):
         """Count the epoch that ended; return True if ``score`` is a new best.
 
         Parameters
         ----------
+        tol : float
+            The smallest improvement that counts.
         loss : float, default=None
             The epoch's training loss, without validation.
         score : float, default=None
@@ -105,22 +104,19 @@ class NoImprovement:
         new_best = False
         if self.scores is not None:
             self.scores.append(score)
-            improved = score >= self.best_score + self.tol
+            improved = score >= self.best_score + tol
             new_best = score > self.best_score
             self.best_score = max(self.best_score, score)
         else:
-            improved = loss <= self.best_loss - self.tol
+            improved = loss <= self.best_loss - tol
             self.best_loss = min(self.best_loss, loss)
         self.count = 0 if improved else self.count + 1
         return new_best
 
-    def exhausted(self):
-        """Whether more than ``n_iter_no_change`` epochs in a row did not improve."""
-        return self.count > self.n_iter_no_change
-
-    def message(self):
+    def message(self, tol, n_iter_no_change):
+        """What the counter saw, for ``verbose``."""
         what = "Validation score" if self.scores is not None else "Training loss"
         return (
-            f"{what} did not improve more than tol={self.tol} for "
-            f"{self.n_iter_no_change} consecutive epochs."
+            f"{what} did not improve more than tol={tol} for "
+            f"{n_iter_no_change} consecutive epochs."
         )

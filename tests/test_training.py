@@ -1,0 +1,123 @@
+"""Training as a whole: floating-point errors, the mini-batch L2 convention, advice.
+
+The project's pytest configuration turns every RuntimeWarning into an error, so
+a test here that trains without error also shows that no overflow or invalid
+operation escaped training.
+"""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+import skdnn._activations
+from skdnn import DeepNetClassifier, DeepNetRegressor
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+X_SCALED = StandardScaler().fit_transform(X_IRIS)
+
+
+def _naive_sigmoid(Z, out):
+    """1 / (1 + exp(-z)): right in the limit, but exp overflows for z < -709."""
+    np.exp(-Z, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_an_overflow_inside_training_is_not_silenced(monkeypatch, solver):
+    # With the naive sigmoid the predictions stay right, but exp overflows on
+    # the way: training must not hide that behind a silenced floating-point
+    # error, and says where it happened instead.
+    monkeypatch.setitem(skdnn._activations.ACTIVATIONS, "logistic", _naive_sigmoid)
+    clf = DeepNetClassifier(
+        (8,), activation="logistic", solver=solver, max_iter=3, random_state=0
+    )
+    with pytest.raises(ValueError, match="diverged.*overflow"):
+        clf.fit(X_IRIS * 1e4, Y_IRIS)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_the_same_training_without_the_overflow_runs_clean(Estimator, solver):
+    # The counterpart of the test above: the library's own sigmoid on the same
+    # data raises nothing and (pytest turning RuntimeWarnings into errors)
+    # warns nothing.
+    model = Estimator(
+        (8,), activation="logistic", solver=solver, max_iter=3, random_state=0
+    )
+    model.fit(X_IRIS * 1e4, Y_IRIS)
+    assert np.isfinite(model.loss_)
+
+
+def test_lbfgs_divergence_advice_fits_the_solver():
+    clf = DeepNetClassifier((6,), solver="lbfgs", max_iter=20, random_state=0)
+    with pytest.raises(ValueError, match="diverged") as error:
+        clf.fit(X_IRIS * 1e200, Y_IRIS)
+    assert "learning_rate" not in str(error.value)
+    assert "alpha" in str(error.value)
+
+
+def test_stochastic_divergence_advice_names_the_learning_rate():
+    clf = DeepNetRegressor(
+        (16,),
+        activation="identity",
+        solver="sgd",
+        learning_rate=10.0,
+        max_iter=50,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="diverged.*learning_rate \\(now 10.0\\)"):
+        clf.fit(X_IRIS * 1e3, Y_IRIS * 1e3)
+
+
+def _hand_cost_per_batch(clf, X, y, batch_size, alpha):
+    """The epoch's cost of the course's mini-batch convention, by hand.
+
+    Each batch t of m_t rows costs J{t} = (1/m_t) sum L + λ/(2 m_t) ||W||², and
+    the epoch's cost is the mean of the J{t} weighted by m_t.
+    """
+    W, b = clf.coefs_, clf.intercepts_
+    A = X
+    for W_l, b_l in zip(W[:-1], b[:-1], strict=True):
+        A = np.maximum(A @ W_l + b_l, 0)
+    Z = A @ W[-1] + b[-1]
+    Z = Z - Z.max(axis=1, keepdims=True)
+    log_proba = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    losses = -log_proba[np.arange(len(y)), y]
+    squares = sum((W_l**2).sum() for W_l in W)
+    total = 0.0
+    for start in range(0, len(y), batch_size):
+        m_t = len(y[start : start + batch_size])
+        J_t = losses[start : start + batch_size].mean() + alpha / (2 * m_t) * squares
+        total += m_t * J_t
+    return total / len(y)
+
+
+@pytest.mark.parametrize("batch_size", [150, 50, 16])
+def test_alpha_is_applied_per_mini_batch(batch_size):
+    # A step size so small that the weights do not move: loss_curve_[0] is the
+    # cost at the weights the model ends with.
+    alpha = 5.0
+    clf = DeepNetClassifier(
+        (5,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate=1e-300,
+        alpha=alpha,
+        batch_size=batch_size,
+        shuffle=False,
+        max_iter=1,
+        random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X_SCALED, Y_IRIS)
+    expected = _hand_cost_per_batch(clf, X_SCALED, Y_IRIS, batch_size, alpha)
+    np.testing.assert_allclose(clf.loss_curve_[0], expected, rtol=1e-12)
+    if batch_size < 150:
+        # the course's full-batch J would be smaller: the penalty counts once
+        full_batch = _hand_cost_per_batch(clf, X_SCALED, Y_IRIS, 150, alpha)
+        assert clf.loss_curve_[0] > full_batch + 0.5
