@@ -14,7 +14,7 @@ from abc import abstractmethod
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, is_regressor
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -285,7 +285,6 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            y_numeric=is_regressor(self),
             dtype=(np.float64, np.float32),
             reset=first_pass,
         )
@@ -309,12 +308,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
             self.loss_curve_ = []
         else:
             if self._network.layer_units != layer_units:
-                raise ValueError(
-                    f"Cannot continue training a network of layer sizes "
-                    f"{self._network.layer_units} with layer sizes {layer_units} "
-                    f"(hidden_layer_sizes={self.hidden_layer_sizes!r}). Set "
-                    "warm_start=False to train a new network."
-                )
+                raise ValueError(self._mismatch(layer_units, incremental))
             theta = self._theta.astype(X.dtype, copy=True)
             self.loss_curve_ = list(self.loss_curve_)
 
@@ -350,6 +344,26 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = output
         return TrainingData(X, y, Y, sample_weight), rng, random_state
+
+    def _mismatch(self, layer_units, incremental):
+        """Why the data or the layers no longer fit the network being trained."""
+        fitted = self._network.layer_units
+        how = (
+            "Pass y of the same shape to every partial_fit call."
+            if incremental
+            else "Set warm_start=False to train a new network."
+        )
+        if fitted[1:-1] != layer_units[1:-1]:
+            return (
+                f"Cannot continue training a network with hidden layers "
+                f"{fitted[1:-1]}: hidden_layer_sizes={self.hidden_layer_sizes!r} "
+                f"asks for {layer_units[1:-1]}. Set warm_start=False to train a "
+                "new network."
+            )
+        return (
+            f"y has {layer_units[-1]} output(s), but the network being continued "
+            f"was fitted with {fitted[-1]} output unit(s). {how}"
+        )
 
     def _solver_params(self, dtype):
         """The parameters the optimiser and schedule are built from."""

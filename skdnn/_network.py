@@ -103,23 +103,27 @@ class Cache:
         self.ones = np.ones(m, dtype=dtype) if training else None
         self.views = None
         self.penalty = None
-        self._rows = (m, (self.Z, self.A, self.dZ))
+        self._full = (self.Z, self.A, self.dZ)
+        self._cut = (None, None)
 
     def rows(self, m):
-        """(Z, A, dZ) cut to their first m rows, memoised for the last m.
+        """(Z, A, dZ) cut to their first m rows.
 
-        The full-size lists are returned as they are, so steady-state batches
-        build no new views.
+        For m rows of the full size the buffer lists themselves are returned,
+        and the cut lists of the last smaller m are kept, so steady-state
+        batches build no new views.
         """
-        if self._rows[0] != m:
+        if m == self.m:
+            return self._full
+        if self._cut[0] != m:
 
             def cut(buffers):
                 if buffers is None:
                     return None
                 return [None if buf is None else buf[:m] for buf in buffers]
 
-            self._rows = (m, (cut(self.Z), cut(self.A), cut(self.dZ)))
-        return self._rows[1]
+            self._cut = (m, (cut(self.Z), cut(self.A), cut(self.dZ)))
+        return self._cut[1]
 
 
 class Network:
@@ -217,7 +221,12 @@ class Network:
             The logits Z[L]; the output layer turns them into ŷ = A[L].
         """
         L = self.n_layers
-        Z, A, _ = (None, None, None) if cache is None else cache.rows(X.shape[0])
+        if cache is None:
+            if training:
+                raise ValueError("A training forward pass needs a cache.")
+            Z = A = None
+        else:
+            Z, A, _ = cache.rows(X.shape[0])
         A_prev = X
         for l in range(1, L + 1):
             if l == L and out is not None:

@@ -10,7 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdnn import DeepNetClassifier, LossCurveDisplay
+from skdnn import DeepNetClassifier, DeepNetRegressor, LossCurveDisplay
 
 plt = pytest.importorskip("matplotlib.pyplot")
 
@@ -27,15 +27,25 @@ def data():
     return StandardScaler().fit_transform(X), y
 
 
-def _net(**params):
-    return DeepNetClassifier(
-        (8,), learning_rate=0.01, max_iter=40, random_state=0, **params
-    )
+ESTIMATORS = pytest.mark.parametrize(
+    "estimator", [DeepNetClassifier, DeepNetRegressor], ids=["classifier", "regressor"]
+)
 
 
+def _net(estimator=DeepNetClassifier, **params):
+    return estimator((8,), learning_rate=0.01, max_iter=40, random_state=0, **params)
+
+
+def _fit(net, data):
+    """``net`` fitted on iris (its labels as real numbers for a regressor)."""
+    X, y = data
+    return net.fit(X, y.astype(float) if isinstance(net, DeepNetRegressor) else y)
+
+
+@ESTIMATORS
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_from_estimator_draws_the_loss_curve(data):
-    clf = _net().fit(*data)
+def test_from_estimator_draws_the_loss_curve(data, estimator):
+    clf = _fit(_net(estimator), data)
     display = LossCurveDisplay.from_estimator(clf)
 
     assert isinstance(display, LossCurveDisplay)
@@ -47,13 +57,18 @@ def test_from_estimator_draws_the_loss_curve(data):
     assert display.validation_ax_ is None
     assert display.figure_ is display.ax_.figure
     assert display.ax_.get_xlabel() == "Epoch"
-    assert display.line_.get_label() == "DeepNetClassifier training loss"
+    assert display.line_.get_label() == f"{estimator.__name__} training loss"
     assert len(display.figure_.axes) == 1
 
 
+@pytest.mark.parametrize(
+    "estimator, score",
+    [(DeepNetClassifier, "accuracy"), (DeepNetRegressor, "R²")],
+    ids=["classifier", "regressor"],
+)
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_from_estimator_draws_validation_scores_on_a_twin_axis(data):
-    clf = _net(early_stopping=True, validation_fraction=0.2).fit(*data)
+def test_from_estimator_draws_validation_scores_on_a_twin_axis(data, estimator, score):
+    clf = _fit(_net(estimator, early_stopping=True, validation_fraction=0.2), data)
     display = LossCurveDisplay.from_estimator(clf, name="net")
 
     np.testing.assert_array_equal(display.line_.get_ydata(), clf.loss_curve_)
@@ -62,12 +77,12 @@ def test_from_estimator_draws_validation_scores_on_a_twin_axis(data):
     )
     assert display.validation_ax_ is not display.ax_
     assert display.validation_line_.axes is display.validation_ax_
-    assert display.validation_ax_.get_ylabel() == "Validation accuracy"
+    assert display.validation_ax_.get_ylabel() == f"Validation {score}"
     assert display.validation_line_.get_color() == display.line_.get_color()
     legend = display.validation_ax_.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
         "net training loss",
-        "net validation accuracy",
+        f"net validation {score}",
     ]
 
 

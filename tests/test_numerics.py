@@ -12,7 +12,7 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 
 import skdnn._network
-from skdnn import DeepNetClassifier
+from skdnn import DeepNetClassifier, DeepNetRegressor
 
 DIGITS_X, DIGITS_Y = load_digits(return_X_y=True)
 IRIS_X, IRIS_Y = load_iris(return_X_y=True)
@@ -76,6 +76,23 @@ def test_divergence_stops_with_a_clear_error_and_no_nan_weights(momentum, activa
     assert not hasattr(clf, "coefs_")
 
 
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_regressor_divergence_stops_with_a_clear_error(solver):
+    # The squared error of the identity output overflows as well.
+    reg = DeepNetRegressor(
+        (16,),
+        solver=solver,
+        learning_rate=10,
+        max_iter=50,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    X = DIGITS_X * (1e3 if solver == "sgd" else 1e200)
+    with pytest.raises(ValueError, match="diverged.*Scale the input"):
+        reg.fit(X, DIGITS_Y.astype(float))
+    assert not hasattr(reg, "coefs_")
+
+
 def test_divergence_keeps_a_previous_model():
     clf = DeepNetClassifier((16,), solver="sgd", learning_rate=1e-3, random_state=0)
     clf.fit(DIGITS_X / 16, DIGITS_Y)
@@ -83,7 +100,7 @@ def test_divergence_keeps_a_previous_model():
     clf.set_params(learning_rate=10, activation="identity", warm_start=True)
     with pytest.raises(ValueError, match="diverged"):
         clf.fit(DIGITS_X * 1e3, DIGITS_Y)
-    assert np.isfinite(clf._theta).all()
+    assert all(np.isfinite(a).all() for a in clf.coefs_ + clf.intercepts_)
     np.testing.assert_array_equal(clf.predict_proba(DIGITS_X / 16), before)
 
 
@@ -106,7 +123,12 @@ def test_keyboard_interrupt_in_lbfgs_keeps_the_last_iteration(monkeypatch):
         clf.fit(X, IRIS_Y)
     assert clf.n_iter_ == 4
     np.testing.assert_allclose(clf.loss_curve_, reference.loss_curve_)
-    np.testing.assert_allclose(clf._theta, reference._theta)
+    for a, a_reference in zip(
+        clf.coefs_ + clf.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_allclose(a, a_reference)
     assert np.isfinite(clf.predict_proba(X)).all()
 
 

@@ -2,7 +2,7 @@
 
 tests/test_classifier.py checks that pickle, deepcopy and joblib round-trips
 predict the same and keep training; these tests add exact continuation, the
-other kinds of fitted models, concurrency and skops.
+other kinds of fitted models (DeepNetRegressor's too), concurrency and skops.
 """
 
 import copy
@@ -22,12 +22,16 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
 
-from skdnn import DeepNetClassifier
+from skdnn import DeepNetClassifier, DeepNetRegressor
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 X_IRIS = StandardScaler().fit_transform(X_IRIS)
 Y_MULTI = np.column_stack([Y_IRIS == 0, Y_IRIS == 1, Y_IRIS > 0]).astype(int)
 NAMES = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+# Real-valued targets for the regressor: one output, and two.
+Y_REAL = X_IRIS[:, 0] + X_IRIS[:, 2] * X_IRIS[:, 3]
+Y_REAL_2 = np.column_stack([Y_REAL, X_IRIS[:, 1] - X_IRIS[:, 3]])
+PREDICTIONS = ["predict", "predict_proba", "predict_log_proba"]
 
 
 def _fit(clf, X, y, **kwargs):
@@ -37,9 +41,15 @@ def _fit(clf, X, y, **kwargs):
 
 
 def _assert_predicts_identically(a, b, X):
-    np.testing.assert_array_equal(a.predict(X), b.predict(X))
-    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
-    np.testing.assert_array_equal(a.predict_log_proba(X), b.predict_log_proba(X))
+    methods = [m for m in PREDICTIONS if hasattr(b, m)]
+    assert methods == [m for m in PREDICTIONS if hasattr(a, m)]
+    for method in methods:
+        np.testing.assert_array_equal(getattr(a, method)(X), getattr(b, method)(X))
+
+
+def _assert_same_weights(a, b):
+    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        np.testing.assert_array_equal(p, q)
 
 
 # ----------------------------------------------------------------------
@@ -145,13 +155,21 @@ MODELS = {
         Y_IRIS,
     ),
     "no-hidden-layer": (dict(hidden_layer_sizes=()), X_IRIS, Y_IRIS),
+    # DeepNetRegressor
+    "regressor-adam": (dict(solver="adam"), X_IRIS, Y_REAL),
+    "regressor-sgd": (dict(solver="sgd", learning_rate=0.01), X_IRIS, Y_REAL),
+    "regressor-lbfgs": (dict(solver="lbfgs"), X_IRIS, Y_REAL),
+    "regressor-early-stopping": (dict(early_stopping=True), X_IRIS, Y_REAL),
+    "regressor-two-outputs": (dict(), X_IRIS, Y_REAL_2),
+    "regressor-float32": (dict(), X_IRIS.astype(np.float32), Y_REAL),
 }
 
 
 def _model(name, **extra):
     params, X, y = MODELS[name]
     params = {"hidden_layer_sizes": (6,), "max_iter": 8, "random_state": 0, **params}
-    return _fit(DeepNetClassifier(**{**params, **extra}), X, y), X, y
+    estimator = DeepNetRegressor if name.startswith("regressor") else DeepNetClassifier
+    return _fit(estimator(**{**params, **extra}), X, y), X, y
 
 
 @ROUNDTRIPS
@@ -161,7 +179,8 @@ def test_roundtrip_predicts_identically(roundtrip, name, tmp_path):
     restored = roundtrip(clf, tmp_path)
     _assert_predicts_identically(restored, clf, X)
     assert restored.get_params() == clf.get_params()
-    np.testing.assert_array_equal(restored.classes_, clf.classes_)
+    if hasattr(clf, "classes_"):
+        np.testing.assert_array_equal(restored.classes_, clf.classes_)
     assert restored.loss_curve_ == clf.loss_curve_
 
 
@@ -171,8 +190,19 @@ def _continue_partial_fit(clf, X, y):
     return clf
 
 
+PARTIAL_FIT_MODELS = [
+    "adam",
+    "sgd",
+    "string-labels",
+    "multilabel",
+    "regressor-adam",
+    "regressor-sgd",
+    "regressor-two-outputs",
+]
+
+
 @ROUNDTRIPS
-@pytest.mark.parametrize("name", ["adam", "sgd", "string-labels", "multilabel"])
+@pytest.mark.parametrize("name", PARTIAL_FIT_MODELS)
 def test_restored_model_continues_partial_fit_exactly(roundtrip, name, tmp_path):
     clf, X, y = _model(name, batch_size=16)
     restored = roundtrip(clf, tmp_path)
@@ -182,23 +212,26 @@ def test_restored_model_continues_partial_fit_exactly(roundtrip, name, tmp_path)
     _continue_partial_fit(clf, X, y)
     _continue_partial_fit(restored, X, y)
     _assert_predicts_identically(restored, clf, X)
-    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_same_weights(restored, clf)
     assert restored.n_iter_ == clf.n_iter_ == n_iter + 3
     assert restored.t_ == clf.t_
     assert restored.loss_curve_ == clf.loss_curve_
 
 
 @ROUNDTRIPS
-@pytest.mark.parametrize("name", ["adam", "sgd", "lbfgs", "multilabel"])
+@pytest.mark.parametrize(
+    "name", ["adam", "sgd", "lbfgs", "multilabel", "regressor-adam", "regressor-lbfgs"]
+)
 def test_restored_model_continues_warm_start_fit_exactly(roundtrip, name, tmp_path):
     clf, X, y = _model(name, warm_start=True)
     restored = roundtrip(clf, tmp_path)
-    before = clf.predict_proba(X)
+    before = clf.predict(X) if name.startswith("regressor") else clf.predict_proba(X)
     _fit(clf, X, y)
     _fit(restored, X, y)
-    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_same_weights(restored, clf)
     _assert_predicts_identically(restored, clf, X)
-    assert not np.array_equal(clf.predict_proba(X), before)  # it did train on
+    after = clf.predict(X) if name.startswith("regressor") else clf.predict_proba(X)
+    assert not np.array_equal(after, before)  # it did train on
 
 
 @ROUNDTRIPS
@@ -215,7 +248,7 @@ def test_clone_of_restored_model_is_unfitted(roundtrip, tmp_path):
     clf, X, y = _model("string-labels")
     cloned = clone(roundtrip(clf, tmp_path))
     assert cloned.get_params() == clf.get_params()
-    for attribute in ("classes_", "n_features_in_", "loss_curve_", "_theta"):
+    for attribute in ("classes_", "n_features_in_", "loss_curve_", "coefs_"):
         assert not hasattr(cloned, attribute)
     with pytest.raises(NotFittedError):
         cloned.predict(X)
@@ -244,13 +277,22 @@ def sio():
 
 
 # What skops does not trust by default: skdnn's own classes, nothing else.
-TRUSTED_COMMON = [
-    "skdnn._classifier.DeepNetClassifier",
-    "skdnn._network.Network",
-]
-TRUSTED_OPTIMIZER = {
-    "adam": ["skdnn._optimizers.Adam", "skdnn._optimizers.LearningRateSchedule"],
-    "sgd": ["skdnn._optimizers.LearningRateSchedule", "skdnn._optimizers.SGD"],
+ESTIMATOR_TYPE = {
+    DeepNetClassifier: "skdnn._classifier.DeepNetClassifier",
+    DeepNetRegressor: "skdnn._regressor.DeepNetRegressor",
+}
+# The stochastic solvers' state, which partial_fit carries on with.
+SOLVER_TYPES = {
+    "adam": [
+        "skdnn._optimizers.Adam",
+        "skdnn._optimizers.LearningRateSchedule",
+        "skdnn._stopping.NoImprovement",
+    ],
+    "sgd": [
+        "skdnn._optimizers.LearningRateSchedule",
+        "skdnn._optimizers.SGD",
+        "skdnn._stopping.NoImprovement",
+    ],
     "lbfgs": [],
 }
 
@@ -261,7 +303,9 @@ def test_skops_roundtrip_with_exactly_the_untrusted_types(name, tmp_path, sio):
     path = tmp_path / "model.skops"
     sio.dump(clf, path)
     untrusted = sio.get_untrusted_types(file=path)
-    assert untrusted == sorted(TRUSTED_COMMON + TRUSTED_OPTIMIZER[clf.solver])
+    assert untrusted == sorted(
+        [ESTIMATOR_TYPE[type(clf)], "skdnn._network.Network", *SOLVER_TYPES[clf.solver]]
+    )
     restored = sio.load(path, trusted=untrusted)
     _assert_predicts_identically(restored, clf, X)
     assert restored.get_params() == clf.get_params()
@@ -280,15 +324,18 @@ def test_skops_refuses_untrusted_types_by_default(sio):
             sio.loads(data, trusted=trusted)
 
 
-@pytest.mark.parametrize("name", ["adam", "sgd", "multilabel"])
+@pytest.mark.parametrize(
+    "name", ["adam", "sgd", "multilabel", "regressor-adam", "regressor-sgd"]
+)
 def test_skops_restored_model_continues_partial_fit_exactly(name, sio):
     clf, X, y = _model(name, batch_size=16)
     data = sio.dumps(clf)
     restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
     _continue_partial_fit(clf, X, y)
     _continue_partial_fit(restored, X, y)
-    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_same_weights(restored, clf)
     _assert_predicts_identically(restored, clf, X)
+    assert restored.loss_curve_ == clf.loss_curve_
 
 
 def test_skops_restored_model_continues_warm_start_fit_exactly(sio):
@@ -297,7 +344,7 @@ def test_skops_restored_model_continues_warm_start_fit_exactly(sio):
     restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
     _fit(clf, X, y)
     _fit(restored, X, y)
-    np.testing.assert_array_equal(restored._theta, clf._theta)
+    _assert_same_weights(restored, clf)
 
 
 def test_skops_restored_coefs_are_views_of_its_own_parameters(sio):
@@ -310,15 +357,16 @@ def test_skops_restored_coefs_are_views_of_its_own_parameters(sio):
     assert not np.array_equal(restored.predict_proba(X), clf.predict_proba(X))
 
 
-def test_skops_unfitted_model_needs_only_the_estimator_type(sio):
-    clf = DeepNetClassifier((5,), activation=["tanh"], random_state=0)
+@pytest.mark.parametrize("estimator", [DeepNetClassifier, DeepNetRegressor])
+def test_skops_unfitted_model_needs_only_the_estimator_type(estimator, sio):
+    clf = estimator((5,), activation=["tanh"], random_state=0)
     data = sio.dumps(clf)
-    assert sio.get_untrusted_types(data=data) == ["skdnn._classifier.DeepNetClassifier"]
-    restored = sio.loads(data, trusted=["skdnn._classifier.DeepNetClassifier"])
+    assert sio.get_untrusted_types(data=data) == [ESTIMATOR_TYPE[estimator]]
+    restored = sio.loads(data, trusted=[ESTIMATOR_TYPE[estimator]])
     assert restored.get_params() == clf.get_params()
 
 
-@pytest.mark.parametrize("name", ["adam", "lbfgs"])
+@pytest.mark.parametrize("name", ["adam", "lbfgs", "regressor-adam"])
 def test_saving_leaves_the_estimator_unchanged(name):
     clf, X, _ = _model(name)
     before = dict(vars(clf))

@@ -1,10 +1,10 @@
 """Property-based tests: on any small problem, training is valid or fails clearly.
 
 Hypothesis draws small problems (10-40 samples, 1-5 features, 2-4 classes or
-labels, int or str labels, float32 or float64) and networks (0-2 hidden layers
-of 1-6 units, any activations and solvers). The properties are about validity,
-not accuracy, so training runs only a few epochs. The runs are derandomised, so
-CI sees the same examples every time.
+labels, int or str labels, or 1-3 real targets; float32 or float64) and networks
+(0-2 hidden layers of 1-6 units, any activations and solvers). The properties
+are about validity, not accuracy, so training runs only a few epochs. The runs
+are derandomised, so CI sees the same examples every time.
 """
 
 import re
@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
-from skdnn import DeepNetClassifier, check_gradients
+from skdnn import DeepNetClassifier, DeepNetRegressor, check_gradients
+from skdnn._network import Network
 
 SETTINGS = settings(
     max_examples=40,
@@ -112,6 +113,23 @@ def problems(draw, valid=False):
     return X, codes * 10 - 7, kind  # ints that are not 0..k-1
 
 
+@st.composite
+def regression_problems(draw):
+    """(X, y): standardised X and real targets, 1-D or with 1-3 columns.
+
+    check_gradients works in float64 whatever X's dtype.
+    """
+    n_samples = draw(st.integers(10, 40))
+    n_features = draw(st.integers(1, 5))
+    n_outputs = draw(st.sampled_from([None, 1, 2, 3]))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    X = rng.normal(size=(n_samples, n_features))
+    X = ((X - X.mean(axis=0)) / X.std(axis=0)).astype(dtype)
+    y = rng.normal(size=(n_samples, n_outputs or 1))
+    return X, y[:, 0] if n_outputs is None else y
+
+
 def _is_learnable(y, kind):
     if kind == "multilabel":
         return bool(y.any(axis=0).all())
@@ -184,40 +202,92 @@ def test_same_seed_gives_the_same_model(problem, params):
     X, y, _ = problem
     first = _fit(DeepNetClassifier(**params, max_iter=3), X, y)
     second = _fit(DeepNetClassifier(**params, max_iter=3), X, y)
-    np.testing.assert_array_equal(first._theta, second._theta)
+    _assert_same_parameters(first, second)
     assert first.loss_curve_ == second.loss_curve_
     np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
     # and so does a clone, which is how model selection refits
     third = _fit(clone(first), X, y)
-    np.testing.assert_array_equal(first._theta, third._theta)
+    _assert_same_parameters(first, third)
+
+
+def _assert_same_parameters(first, second):
+    for name in ("coefs_", "intercepts_"):
+        for a, b in zip(getattr(first, name), getattr(second, name), strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 EPS = 1e-6
 
 
-def _distance_to_a_kink(clf, X, y):
-    """Smallest |Z[l]| over the ReLU-family layers at the initial weights."""
-    est = clone(clf)
-    est._validate_params()
-    est._prepare(X, y, None, incremental=False)
-    network = est._network
-    W, b = network.unpack(est._theta)
-    cache = network.allocate_cache(X.shape[0], est._theta.dtype)
-    Z, _ = network.forward(X, W, b, cache)
-    hidden = network.hidden_activations
+def _distance_to_a_kink(network, theta, X):
+    """Smallest |Z[l]| over the ReLU-family hidden layers of a network at theta."""
+    cache = network.allocate_cache(X.shape[0], np.float64)
+    network.forward(X, *network.unpack(theta), cache, training=True)
+    Z = cache.rows(X.shape[0])[0]
     distances = [
-        np.abs(Z[l]).min() for l, g in enumerate(hidden, 1) if g in RELU_FAMILY
+        np.abs(Z[l]).min()
+        for l, g in enumerate(network.hidden_activations, 1)
+        if g in RELU_FAMILY
     ]
     return min(distances, default=np.inf)
+
+
+def _check_gradients_and_point(estimator, X, y):
+    """check_gradients(estimator, X, y) and the (network, theta, X) it checked at."""
+    seen = []
+    original = Network.cost_and_gradient
+
+    def spy(network, theta, X, *args, **kwargs):
+        seen.append((network, theta.copy(), X.copy()))
+        return original(network, theta, X, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Network, "cost_and_gradient", spy)
+        difference = check_gradients(estimator, X, y, eps=EPS)
+    (point,) = seen
+    return difference, point
 
 
 def test_distance_to_a_kink_reads_the_pre_activations():
     # ReLU outputs are exactly 0 for every negative Z[l]; measured on them, every
     # ReLU network would look as if it sat on a kink and never be checked.
     rng = np.random.default_rng(0)
+    network = Network((4, 8, 6, 3), ("relu", "tanh"), "softmax")
+    theta = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(30, 4))
+    assert 0 < _distance_to_a_kink(network, theta, X) < 1
+    # Only the ReLU-family layers count: none, no kink.
+    smooth = Network((4, 8, 6, 3), ("tanh", "identity"), "softmax")
+    assert _distance_to_a_kink(smooth, theta, X) == np.inf
+
+
+def test_the_checked_point_is_the_estimators():
+    rng = np.random.default_rng(0)
     X, y = rng.normal(size=(30, 4)), np.arange(30) % 3
-    clf = DeepNetClassifier((8,), activation="relu", random_state=0)
-    assert 0 < _distance_to_a_kink(clf, X, y) < 1
+    clf = DeepNetClassifier((8,), activation="relu", max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    difference, (network, theta, X_checked) = _check_gradients_and_point(clf, X, y)
+    assert difference == check_gradients(clf, X, y, eps=EPS)
+    assert network.layer_units == (4, 8, 3)
+    assert network.hidden_activations == ("relu",)
+    W, b = network.unpack(theta)
+    for mine, theirs in zip(W[1:] + b[1:], clf.coefs_ + clf.intercepts_, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_array_equal(X_checked, X)
+
+
+def _assume_away_from_kinks(difference_and_point):
+    # relu and leaky_relu have a kink at 0, where the centred difference
+    # straddles two slopes and legitimately disagrees with backprop. A step of
+    # EPS moves a pre-activation by a few EPS at most (|X| and the weights are
+    # O(1)), so the property is stated for points at least 100 EPS away.
+    difference, point = difference_and_point
+    near_kink = _distance_to_a_kink(*point) <= 100 * EPS
+    event(f"near a kink: {near_kink}")
+    assume(not near_kink)
+    return difference
 
 
 @SETTINGS
@@ -226,14 +296,17 @@ def test_backprop_matches_finite_differences(problem, params):
     X, y, _ = problem
     X = X.astype(np.float64)
     clf = DeepNetClassifier(**params)
-    # relu and leaky_relu have a kink at 0, where the centred difference
-    # straddles two slopes and legitimately disagrees with backprop. A step of
-    # EPS moves a pre-activation by a few EPS at most (|X| and the weights are
-    # O(1)), so the property is stated for points at least 100 EPS away.
-    near_kink = _distance_to_a_kink(clf, X, y) <= 100 * EPS
-    event(f"near a kink: {near_kink}")
-    assume(not near_kink)
-    assert check_gradients(clf, X, y, eps=EPS) < 1e-6
+    difference = _assume_away_from_kinks(_check_gradients_and_point(clf, X, y))
+    assert difference < 1e-6
+
+
+@SETTINGS
+@given(problem=regression_problems(), params=networks())
+def test_regressor_backprop_matches_finite_differences(problem, params):
+    X, y = problem
+    reg = DeepNetRegressor(**params)
+    difference = _assume_away_from_kinks(_check_gradients_and_point(reg, X, y))
+    assert difference < 1e-6
 
 
 @pytest.mark.parametrize("kind", ["labels", "multilabel"])

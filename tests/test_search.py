@@ -1,4 +1,4 @@
-"""DeepNetClassifier inside scikit-learn's model selection tools."""
+"""The estimators inside scikit-learn's model selection tools."""
 
 import warnings
 
@@ -18,11 +18,15 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdnn import DeepNetClassifier, layer_grid
+from skdnn import DeepNetClassifier, DeepNetRegressor, layer_grid
+
+ESTIMATORS = pytest.mark.parametrize(
+    "estimator", [DeepNetClassifier, DeepNetRegressor], ids=["classifier", "regressor"]
+)
 
 
-def _pipeline(**params):
-    return Pipeline([("scale", StandardScaler()), ("clf", DeepNetClassifier(**params))])
+def _pipeline(estimator=DeepNetClassifier, **params):
+    return Pipeline([("scale", StandardScaler()), ("clf", estimator(**params))])
 
 
 def test_grid_search_over_depth_width_and_activation_on_digits():
@@ -83,17 +87,24 @@ def test_cross_val_score_with_probability_scorers(scoring):
         assert scores.mean() > -0.3  # chance level is -log(3) = -1.10
 
 
-def test_clone_keeps_parameters_and_drops_fit():
+@ESTIMATORS
+def test_clone_keeps_parameters_and_drops_fit(estimator):
     X, y = load_iris(return_X_y=True)
+    extra = {}
+    if estimator is DeepNetClassifier:
+        extra["class_weight"] = {0: 2.0}
+    else:
+        y = y.astype(float)
     pipe = _pipeline(
+        estimator,
         hidden_layer_sizes=(5, 3),
         activation=["tanh", "relu"],
         learning_rate=0.02,
         learning_rate_schedule="adaptive",
-        class_weight={0: 2.0},
         solver="sgd",
         max_iter=5,
         random_state=1,
+        **extra,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -101,7 +112,8 @@ def test_clone_keeps_parameters_and_drops_fit():
     cloned = clone(pipe)
     assert cloned.get_params()["clf__activation"] == ["tanh", "relu"]
     assert cloned.get_params()["clf__learning_rate"] == 0.02
-    assert cloned.get_params()["clf__class_weight"] == {0: 2.0}
+    if extra:
+        assert cloned.get_params()["clf__class_weight"] == {0: 2.0}
     clf = cloned.named_steps["clf"]
     assert clf is not pipe.named_steps["clf"]
     assert not hasattr(clf, "coefs_")
@@ -133,14 +145,16 @@ def test_randomized_search():
     assert search.predict_proba(X).shape == (150, 3)
 
 
-def test_grid_search_rejects_mlp_parameter_name():
+@ESTIMATORS
+def test_grid_search_rejects_mlp_parameter_name(estimator):
     X, y = load_iris(return_X_y=True)
+    step = estimator.__name__.lower()
     search = GridSearchCV(
-        make_pipeline(StandardScaler(), DeepNetClassifier()),
-        {"deepnetclassifier__learning_rate_init": [0.01]},
+        make_pipeline(StandardScaler(), estimator()),
+        {f"{step}__learning_rate_init": [0.01]},
         cv=2,
         error_score="raise",
     )
     with pytest.raises(ValueError, match="'learning_rate'") as excinfo:
         search.fit(X, y)
-    assert "MLPClassifier" in str(excinfo.value)
+    assert estimator.__name__.replace("DeepNet", "MLP") in str(excinfo.value)
