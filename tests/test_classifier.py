@@ -1,24 +1,16 @@
 """Behaviour of DeepNetClassifier, mirroring what MLPClassifier guarantees."""
 
-import copy
-import pickle
 import warnings
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from scipy.special import softmax
-from sklearn.base import clone
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import recall_score
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
 from skdnn import DeepNetClassifier, layer_grid
 
@@ -99,16 +91,6 @@ def test_learns_iris_and_digits(solver, dataset):
     )
     _fit_quietly(clf, X, y)
     assert clf.score(X, y) >= 0.95
-
-
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_loss_decreases(solver):
-    clf = DeepNetClassifier((8,), max_iter=30, random_state=0, **SOLVER_KWARGS[solver])
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    assert len(clf.loss_curve_) == clf.n_iter_
-    assert clf.loss_curve_[-1] < 0.5 * clf.loss_curve_[0]
-    assert clf.loss_ == pytest.approx(clf.loss_curve_[-1])
-    assert clf.best_loss_ == pytest.approx(min(clf.loss_curve_))
 
 
 # ----------------------------------------------------------------------
@@ -218,42 +200,6 @@ def test_wrong_number_of_features_raises():
 # ----------------------------------------------------------------------
 # partial_fit
 # ----------------------------------------------------------------------
-@pytest.mark.parametrize("solver", STOCHASTIC)
-@pytest.mark.parametrize("k", [1, 4])
-def test_partial_fit_equals_fit(solver, k):
-    params = dict(
-        hidden_layer_sizes=(6,),
-        solver=solver,
-        learning_rate=0.05,
-        shuffle=False,
-        batch_size=None,
-        random_state=0,
-    )
-    fitted = _fit_quietly(DeepNetClassifier(max_iter=k, **params), IRIS_X, IRIS_Y)
-    partial = DeepNetClassifier(**params)
-    for _ in range(k):
-        partial.partial_fit(IRIS_X, IRIS_Y, classes=np.unique(IRIS_Y))
-    _assert_same_weights(fitted, partial)
-    assert partial.loss_curve_ == fitted.loss_curve_
-    assert partial.n_iter_ == fitted.n_iter_ == k
-    assert partial.t_ == fitted.t_ == k * len(IRIS_Y)
-
-
-@pytest.mark.parametrize("solver", STOCHASTIC)
-def test_partial_fit_with_minibatches_equals_fit(solver):
-    params = dict(
-        hidden_layer_sizes=(6,),
-        solver=solver,
-        learning_rate=0.05,
-        shuffle=False,
-        batch_size=32,
-        random_state=0,
-    )
-    fitted = _fit_quietly(DeepNetClassifier(max_iter=3, **params), IRIS_X, IRIS_Y)
-    partial = DeepNetClassifier(**params)
-    for _ in range(3):
-        partial.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
-    _assert_same_weights(fitted, partial)
 
 
 def test_partial_fit_requires_classes_on_first_call():
@@ -273,19 +219,6 @@ def test_partial_fit_multilabel_needs_no_classes():
     assert clf.n_outputs_ == 3
 
 
-def test_partial_fit_counts_calls_and_samples():
-    clf = DeepNetClassifier((4,), random_state=0)
-    sizes = [50, 30, 70]
-    start = 0
-    for i, size in enumerate(sizes, start=1):
-        stop = start + size
-        clf.partial_fit(IRIS_X[start:stop], IRIS_Y[start:stop], classes=[0, 1, 2])
-        assert clf.n_iter_ == i
-        assert clf.t_ == stop
-        assert len(clf.loss_curve_) == i
-        start = stop
-
-
 def test_partial_fit_rejects_labels_outside_classes():
     clf = DeepNetClassifier((4,), random_state=0)
     with pytest.raises(ValueError, match="not in classes"):
@@ -297,57 +230,9 @@ def test_partial_fit_rejects_labels_outside_classes():
         clf.partial_fit(IRIS_X[:100], IRIS_Y[:100], classes=[0, 1, 2])
 
 
-def test_partial_fit_only_for_stochastic_solvers():
-    assert hasattr(DeepNetClassifier(solver="adam"), "partial_fit")
-    assert hasattr(DeepNetClassifier(solver="sgd"), "partial_fit")
-    assert not hasattr(DeepNetClassifier(solver="lbfgs"), "partial_fit")
-    with pytest.raises(AttributeError, match="partial_fit"):
-        DeepNetClassifier(solver="lbfgs").partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
-
-
-def test_partial_fit_rejects_early_stopping():
-    clf = DeepNetClassifier((4,), early_stopping=True)
-    with pytest.raises(ValueError, match="early_stopping"):
-        clf.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
-
-
-def test_partial_fit_after_fit_continues():
-    clf = _fit_quietly(
-        DeepNetClassifier((6,), max_iter=5, random_state=0), IRIS_X, IRIS_Y
-    )
-    coefs = [W.copy() for W in clf.coefs_]
-    t = clf.t_
-    clf.partial_fit(IRIS_X, IRIS_Y)
-    assert clf.t_ == t + len(IRIS_Y)
-    assert clf.n_iter_ == 6
-    assert any(
-        not np.array_equal(W, W0) for W, W0 in zip(clf.coefs_, coefs, strict=True)
-    )
-
-
 # ----------------------------------------------------------------------
 # warm_start
 # ----------------------------------------------------------------------
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_warm_start_continues_from_previous_weights(solver):
-    params = dict(max_iter=15, random_state=0, **SOLVER_KWARGS[solver])
-    clf = _fit_quietly(
-        DeepNetClassifier((8,), warm_start=True, **params), IRIS_X, IRIS_Y
-    )
-    first_curve = list(clf.loss_curve_)
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    second_curve = clf.loss_curve_[len(first_curve) :]
-    assert clf.loss_curve_[: len(first_curve)] == first_curve
-    assert len(second_curve) > 0
-    # the second run starts where the first ended, far below a fresh start
-    assert abs(second_curve[0] - first_curve[-1]) < 0.25 * (
-        first_curve[0] - first_curve[-1]
-    )
-    assert second_curve[-1] < first_curve[-1]
-
-    cold = _fit_quietly(DeepNetClassifier((8,), **params), IRIS_X, IRIS_Y)
-    _fit_quietly(cold, IRIS_X, IRIS_Y)
-    assert cold.loss_curve_[0] == pytest.approx(first_curve[0])
 
 
 def test_warm_start_at_its_weights_with_lbfgs():
@@ -383,70 +268,6 @@ def test_warm_start_rejects_other_classes():
     )
     with pytest.raises(ValueError, match="warm_start"):
         clf.fit(IRIS_X[:100], IRIS_Y[:100])
-
-
-# ----------------------------------------------------------------------
-# Early stopping
-# ----------------------------------------------------------------------
-EARLY = dict(
-    hidden_layer_sizes=(16,),
-    early_stopping=True,
-    validation_fraction=0.2,
-    n_iter_no_change=5,
-    learning_rate=0.05,
-    max_iter=200,
-    random_state=2,  # a run whose last epoch scores below its best one
-)
-
-
-def _validation_split(X, y, random_state, validation_fraction):
-    """The split fit makes: its RandomState after the seed of the rng is drawn."""
-    rs = check_random_state(random_state)
-    rs.randint(np.iinfo(np.int32).max)
-    return train_test_split(
-        X, y, test_size=validation_fraction, random_state=rs, stratify=y
-    )
-
-
-def test_early_stopping_records_scores_and_keeps_best_weights():
-    clf = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
-    scores = clf.validation_scores_
-    assert len(scores) == clf.n_iter_ == len(clf.loss_curve_)
-    assert clf.n_iter_ < EARLY["max_iter"]
-    assert clf.best_validation_score_ == max(scores)
-    assert clf.best_loss_ is None
-    # training went on past the best epoch, to a worse last epoch...
-    assert scores[-1] < max(scores)
-    # ...and the model kept the best epoch's weights: on the validation split
-    # it scores the best score, not the last one.
-    _, X_val, _, y_val = _validation_split(
-        DIGITS_X, DIGITS_Y, EARLY["random_state"], EARLY["validation_fraction"]
-    )
-    assert clf.score(X_val, y_val) == pytest.approx(clf.best_validation_score_)
-
-
-def test_early_stopping_weights_are_those_of_the_best_epoch():
-    clf = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
-    best = int(np.argmax(clf.validation_scores_))
-    assert best + 1 < clf.n_iter_
-    params = dict(EARLY, max_iter=best + 1)
-    truncated = _fit_quietly(DeepNetClassifier(**params), DIGITS_X, DIGITS_Y)
-    assert truncated.validation_scores_ == clf.validation_scores_[: best + 1]
-    _assert_same_weights(clf, truncated)
-
-
-def test_early_stopping_is_reproducible():
-    a = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
-    b = DeepNetClassifier(**EARLY).fit(DIGITS_X, DIGITS_Y)
-    assert a.validation_scores_ == b.validation_scores_
-    _assert_same_weights(a, b)
-
-
-def test_no_validation_scores_without_early_stopping():
-    clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
-    assert clf.validation_scores_ is None
-    assert clf.best_validation_score_ is None
-    assert clf.best_loss_ is not None
 
 
 # ----------------------------------------------------------------------
@@ -621,61 +442,6 @@ def test_set_params_learning_rate_init_names_learning_rate():
 LBFGS = dict(solver="lbfgs", alpha=0.1, random_state=0)
 
 
-@pytest.mark.parametrize(
-    "hidden, max_iter", [((), 500), ((3,), 20)], ids=["convex", "same-path"]
-)
-def test_integer_weights_equal_duplicated_rows(hidden, max_iter):
-    w = np.random.default_rng(0).integers(0, 4, size=len(IRIS_Y))
-    params = dict(LBFGS, hidden_layer_sizes=hidden, max_iter=max_iter, tol=1e-10)
-    weighted = _fit_quietly(
-        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
-    )
-    repeated = _fit_quietly(
-        DeepNetClassifier(**params), np.repeat(IRIS_X, w, axis=0), np.repeat(IRIS_Y, w)
-    )
-    _assert_close_weights(weighted, repeated, rtol=1e-6, atol=1e-8)
-    assert weighted.loss_ == pytest.approx(repeated.loss_, rel=1e-9)
-
-
-def test_zero_weights_equal_dropped_rows():
-    w = np.random.default_rng(1).integers(0, 3, size=len(IRIS_Y)).astype(float)
-    keep = w > 0
-    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20)
-    weighted = _fit_quietly(
-        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
-    )
-    dropped = _fit_quietly(
-        DeepNetClassifier(**params), IRIS_X[keep], IRIS_Y[keep], sample_weight=w[keep]
-    )
-    _assert_close_weights(weighted, dropped, rtol=1e-6, atol=1e-9)
-    assert weighted.loss_ == pytest.approx(dropped.loss_, rel=1e-9)
-
-
-def test_uniform_weights_equal_no_weights_without_penalty():
-    # J = (sum_i s_i L_i + alpha/2 ||W||^2) / sum_i s_i, as in MLPClassifier:
-    # uniform weights c act like repeating every row c times, which with
-    # alpha > 0 weakens the penalty. With alpha = 0 they change nothing.
-    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20, alpha=0.0)
-    plain = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
-    weighted = _fit_quietly(
-        DeepNetClassifier(**params),
-        IRIS_X,
-        IRIS_Y,
-        sample_weight=np.full(len(IRIS_Y), 3.0),
-    )
-    _assert_close_weights(plain, weighted, rtol=1e-7, atol=1e-10)
-
-
-def test_sample_weight_changes_the_fit():
-    params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=20)
-    plain = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
-    w = np.where(IRIS_Y == 2, 5.0, 1.0)
-    weighted = _fit_quietly(
-        DeepNetClassifier(**params), IRIS_X, IRIS_Y, sample_weight=w
-    )
-    assert _weights_differ(plain, weighted)
-
-
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_class_weight_equals_sample_weight(solver):
     params = dict(
@@ -731,13 +497,9 @@ def test_balanced_class_weight_helps_the_minority_class():
     assert (balanced.predict(X) == 1).sum() > (plain.predict(X) == 1).sum()
 
 
-def test_invalid_weights_raise():
-    with pytest.raises(ValueError, match="zero"):
-        DeepNetClassifier((3,)).fit(IRIS_X, IRIS_Y, sample_weight=np.zeros(150))
+def test_invalid_class_weights_raise():
     with pytest.raises(ValueError, match="sum to zero"):
         DeepNetClassifier((3,), class_weight={0: 0, 1: 0, 2: 0}).fit(IRIS_X, IRIS_Y)
-    with pytest.raises(ValueError):
-        DeepNetClassifier((3,)).fit(IRIS_X, IRIS_Y, sample_weight=-np.ones(150))
     with pytest.raises(ValueError, match="not in classes_"):
         DeepNetClassifier((3,), class_weight={7: 2.0}).fit(IRIS_X, IRIS_Y)
     X, Y = _multilabel()
@@ -748,23 +510,6 @@ def test_invalid_weights_raise():
 # ----------------------------------------------------------------------
 # dtypes
 # ----------------------------------------------------------------------
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_float32_input_trains_in_float32(solver):
-    clf = DeepNetClassifier((6,), max_iter=100, random_state=0, **SOLVER_KWARGS[solver])
-    _fit_quietly(clf, IRIS_X.astype(np.float32), IRIS_Y)
-    assert all(W.dtype == np.float32 for W in clf.coefs_)
-    assert all(b.dtype == np.float32 for b in clf.intercepts_)
-    assert clf.predict_proba(IRIS_X.astype(np.float32)).dtype == np.float32
-    assert clf.predict_log_proba(IRIS_X.astype(np.float32)).dtype == np.float32
-    assert clf.score(IRIS_X, IRIS_Y) > 0.8
-    # float32 and float64 training agree roughly
-    clf64 = DeepNetClassifier(
-        (6,), max_iter=100, random_state=0, **SOLVER_KWARGS[solver]
-    )
-    _fit_quietly(clf64, IRIS_X, IRIS_Y)
-    assert np.mean(clf.predict(IRIS_X) == clf64.predict(IRIS_X)) > 0.9
-
-
 def test_float64_input_stays_float64():
     clf = _fit_quietly(DeepNetClassifier((6,), max_iter=5), IRIS_X, IRIS_Y)
     assert all(W.dtype == np.float64 for W in clf.coefs_)
@@ -784,82 +529,8 @@ def test_integer_input_trains_in_float64():
 
 
 # ----------------------------------------------------------------------
-# Randomness
-# ----------------------------------------------------------------------
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_same_random_state_same_weights(solver):
-    params = dict(hidden_layer_sizes=(6, 5), max_iter=10, **SOLVER_KWARGS[solver])
-    a = _fit_quietly(DeepNetClassifier(random_state=3, **params), IRIS_X, IRIS_Y)
-    b = _fit_quietly(DeepNetClassifier(random_state=3, **params), IRIS_X, IRIS_Y)
-    c = _fit_quietly(DeepNetClassifier(random_state=4, **params), IRIS_X, IRIS_Y)
-    _assert_same_weights(a, b)
-    assert a.loss_curve_ == b.loss_curve_
-    assert _weights_differ(a, c)
-
-
-def test_refit_is_reproducible():
-    clf = DeepNetClassifier((6,), max_iter=10, random_state=0)
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    first = copy.deepcopy(clf)
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    _assert_same_weights(clf, first)
-    assert clf.loss_curve_ == first.loss_curve_
-
-
-def test_shuffle_changes_the_fit():
-    params = dict(hidden_layer_sizes=(6,), batch_size=16, max_iter=3, random_state=0)
-    shuffled = _fit_quietly(DeepNetClassifier(**params), IRIS_X, IRIS_Y)
-    ordered = _fit_quietly(DeepNetClassifier(shuffle=False, **params), IRIS_X, IRIS_Y)
-    assert _weights_differ(shuffled, ordered)
-
-
-# ----------------------------------------------------------------------
 # Persistence and cloning
 # ----------------------------------------------------------------------
-def _roundtrip_pickle(clf, tmp_path):
-    return pickle.loads(pickle.dumps(clf))
-
-
-def _roundtrip_deepcopy(clf, tmp_path):
-    return copy.deepcopy(clf)
-
-
-def _roundtrip_joblib(clf, tmp_path):
-    path = tmp_path / "clf.joblib"
-    joblib.dump(clf, path)
-    return joblib.load(path)
-
-
-@pytest.mark.parametrize(
-    "roundtrip",
-    [_roundtrip_pickle, _roundtrip_deepcopy, _roundtrip_joblib],
-    ids=["pickle", "deepcopy", "joblib"],
-)
-def test_persistence_roundtrip(roundtrip, tmp_path):
-    clf = _fit_quietly(
-        DeepNetClassifier((6, 4), max_iter=20, random_state=0), IRIS_X, IRIS_Y
-    )
-    proba = clf.predict_proba(IRIS_X)
-    restored = roundtrip(clf, tmp_path)
-    np.testing.assert_array_equal(restored.predict_proba(IRIS_X), proba)
-    np.testing.assert_array_equal(restored.predict(IRIS_X), clf.predict(IRIS_X))
-    _assert_same_weights(restored, clf)
-
-    # coefs_ are still views of the restored model's parameters...
-    restored.coefs_[0][...] = 0.0
-    restored.intercepts_[0][...] = 0.0
-    assert np.all(restored.coefs_[0] == 0.0)
-    zeroed = restored.predict_proba(IRIS_X)
-    np.testing.assert_allclose(zeroed, zeroed[:1].repeat(len(zeroed), axis=0))
-    assert not np.allclose(zeroed, proba)
-    # ...and not shared with the original
-    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), proba)
-
-    # the restored model keeps training
-    restored.partial_fit(IRIS_X, IRIS_Y)
-    assert restored.n_iter_ == clf.n_iter_ + 1
-
-
 def test_coefs_setter_writes_through():
     clf = _fit_quietly(DeepNetClassifier((4,), max_iter=5), IRIS_X, IRIS_Y)
     clf.coefs_ = [np.zeros_like(W) for W in clf.coefs_]
@@ -867,21 +538,6 @@ def test_coefs_setter_writes_through():
     np.testing.assert_allclose(clf.predict_proba(IRIS_X), 1 / 3)
     with pytest.raises(ValueError, match="shapes"):
         clf.coefs_ = [np.zeros((2, 2))]
-
-
-def test_clone_of_fitted_model_is_unfitted():
-    clf = _fit_quietly(
-        DeepNetClassifier((4,), max_iter=5, random_state=0), IRIS_X, IRIS_Y
-    )
-    cloned = clone(clf)
-    assert cloned.get_params() == clf.get_params()
-    with pytest.raises(NotFittedError):
-        check_is_fitted(cloned)
-    with pytest.raises(NotFittedError):
-        cloned.predict(IRIS_X)
-    assert not hasattr(cloned, "classes_")
-    _fit_quietly(cloned, IRIS_X, IRIS_Y)
-    _assert_same_weights(cloned, clf)
 
 
 # ----------------------------------------------------------------------
@@ -909,26 +565,6 @@ def test_no_convergence_warning_when_converged(solver):
 # ----------------------------------------------------------------------
 # Input formats
 # ----------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_sparse_input_matches_dense(fmt, solver):
-    X = DIGITS_X[:300].copy()
-    X[np.abs(X) < 0.5] = 0.0  # make it actually sparse
-    y = DIGITS_Y[:300]
-    params = dict(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
-    params.update(SOLVER_KWARGS[solver])
-    X_sparse = sp.csr_matrix(X) if fmt == "csr" else sp.csc_matrix(X)
-    dense = _fit_quietly(DeepNetClassifier(**params), X, y)
-    sparse = _fit_quietly(DeepNetClassifier(**params), X_sparse, y)
-    _assert_close_weights(dense, sparse, rtol=1e-6, atol=1e-8)
-    np.testing.assert_array_equal(sparse.predict(X_sparse), dense.predict(X))
-    np.testing.assert_allclose(
-        sparse.predict_proba(X_sparse), dense.predict_proba(X), rtol=1e-6, atol=1e-10
-    )
-    # a model fitted on dense data predicts sparse data identically
-    np.testing.assert_allclose(
-        dense.predict_proba(X_sparse), dense.predict_proba(X), rtol=1e-10, atol=1e-14
-    )
 
 
 def test_pandas_feature_names():
@@ -988,34 +624,6 @@ def test_full_batch_training(solver):
     )
     _fit_quietly(clf, IRIS_X, IRIS_Y)
     assert clf.score(IRIS_X, IRIS_Y) >= 0.95
-
-
-@pytest.mark.parametrize("batch_size", [1, 16, 150, None])
-def test_epoch_steps_once_per_batch_of_consecutive_rows(batch_size):
-    # Unshuffled, an epoch is one Adam step per slice of batch_size rows (the
-    # last one shorter), the same as partial_fit on each slice in turn: Adam's
-    # bias correction counts the steps, so a different count changes the path.
-    params = dict(hidden_layer_sizes=(8,), learning_rate=0.01, shuffle=False)
-    params.update(random_state=0)
-    clf = DeepNetClassifier(batch_size=batch_size, max_iter=2, **params)
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    stepwise = DeepNetClassifier(batch_size=None, **params)
-    size = batch_size or len(IRIS_Y)
-    for _ in range(2):
-        for start in range(0, len(IRIS_Y), size):
-            rows = slice(start, start + size)
-            stepwise.partial_fit(IRIS_X[rows], IRIS_Y[rows], classes=[0, 1, 2])
-    _assert_close_weights(clf, stepwise, rtol=1e-12, atol=1e-14)
-    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
-
-
-def test_batch_size_larger_than_data_warns():
-    clf = DeepNetClassifier((4,), batch_size=1000, max_iter=2, random_state=0)
-    with pytest.warns(UserWarning, match="batch_size"):
-        _fit_quietly(clf, IRIS_X, IRIS_Y)
-    # ...and trains on batches of all the samples
-    full_batch = DeepNetClassifier((4,), batch_size=None, max_iter=2, random_state=0)
-    _assert_same_weights(clf, _fit_quietly(full_batch, IRIS_X, IRIS_Y))
 
 
 @pytest.mark.parametrize("init", ["auto", "he", "glorot", "small"])
@@ -1172,44 +780,6 @@ def test_nesterov_and_momentum_change_the_fit():
     _assert_close_weights(plain, plain_classic, rtol=1e-12, atol=1e-14)
 
 
-def test_verbose_prints_the_loss(capsys):
-    clf = DeepNetClassifier((4,), max_iter=3, verbose=True, random_state=0)
-    _fit_quietly(clf, IRIS_X, IRIS_Y)
-    out = capsys.readouterr().out
-    assert "Iteration 1, loss =" in out
-    assert "Iteration 3, loss =" in out
-
-
-def test_silent_by_default(capsys):
-    _fit_quietly(DeepNetClassifier((4,), max_iter=3), IRIS_X, IRIS_Y)
-    assert capsys.readouterr().out == ""
-
-
-def test_keyboard_interrupt_keeps_last_completed_epoch(monkeypatch):
-    import skdnn._network
-
-    params = dict(SGD, batch_size=None, shuffle=False)
-    two_epochs = _fit_quietly(DeepNetClassifier(max_iter=2, **params), IRIS_X, IRIS_Y)
-
-    calls = []
-    original = skdnn._network.Network.cost_and_gradient
-
-    def interrupt_in_third_epoch(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(
-        skdnn._network.Network, "cost_and_gradient", interrupt_in_third_epoch
-    )
-    clf = DeepNetClassifier(max_iter=10, **params)
-    with pytest.warns(UserWarning, match="interrupted"):
-        clf.fit(IRIS_X, IRIS_Y)
-    assert clf.n_iter_ == 2
-    _assert_same_weights(clf, two_epochs)
-
-
 def test_class_weight_with_string_labels():
     y = np.array(["setosa", "versicolor", "virginica"], dtype=object)[IRIS_Y]
     params = dict(LBFGS, hidden_layer_sizes=(4,), max_iter=10)
@@ -1252,20 +822,16 @@ def _assert_unchanged(clf, before):
 
 
 @pytest.mark.parametrize(
-    "failure, warm_start",
+    "failure, warm_start, match",
     [
-        ("nan", False),
-        ("nan", True),
-        ("inf", True),
-        ("unseen_label", True),
-        ("n_features", True),
-        ("diverges", False),
-        ("diverges", True),
-        ("one_class", False),
-        ("one_class", True),
+        ("unseen_label", True, "warm_start"),
+        ("one_class", False, "one class"),
+        ("one_class", True, "classes"),
     ],
 )
-def test_failed_fit_leaves_estimator_unchanged(failure, warm_start):
+def test_failed_fit_on_other_labels_leaves_classifier_unchanged(
+    failure, warm_start, match
+):
     clf = DeepNetClassifier(
         (6,),
         warm_start=warm_start,
@@ -1276,73 +842,25 @@ def test_failed_fit_leaves_estimator_unchanged(failure, warm_start):
     )
     _fit_quietly(clf, IRIS_X, IRIS_Y)
     before = _snapshot(clf)
-    X, y = IRIS_X.copy(), IRIS_Y.copy()
-    if failure == "nan":
-        X[3, 1] = np.nan
-    elif failure == "inf":
-        X[3, 1] = np.inf
-    elif failure == "unseen_label":
+    y = IRIS_Y.copy()
+    if failure == "unseen_label":
         y[:10] = 7
-    elif failure == "n_features":
-        X = X[:, :3]
-    elif failure == "diverges":
-        X = X * 1e150
-        clf.set_params(learning_rate=1e10)
-    elif failure == "one_class":
+    else:
         y[:] = 0
-    match = {
-        "nan": "NaN",
-        "inf": "infinity",
-        "unseen_label": "warm_start",
-        "n_features": "features",
-        "diverges": "diverged",
-        "one_class": "classes" if warm_start else "one class",
-    }[failure]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        with pytest.raises(ValueError, match=match):
-            clf.fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        _fit_quietly(clf, IRIS_X, y)
     _assert_unchanged(clf, before)
 
 
-@pytest.mark.parametrize("failure", ["nan", "unseen_label", "diverges"])
-def test_failed_partial_fit_leaves_estimator_unchanged(failure):
+def test_failed_partial_fit_on_an_unseen_label_leaves_classifier_unchanged():
     clf = DeepNetClassifier(
         (6,), solver="sgd", learning_rate=0.1, batch_size=10, random_state=0
     )
     for _ in range(3):
         clf.partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
     before = _snapshot(clf)
-    X, y = IRIS_X.copy(), IRIS_Y.copy()
-    if failure == "nan":
-        X[0, 0] = np.nan
-    elif failure == "unseen_label":
-        y[0] = 9
-    else:  # the first step blows the weights up, the second overflows
-        X = X * 1e100
-        clf.set_params(learning_rate=1e200)
-    match = {"nan": "NaN", "unseen_label": "not in classes_", "diverges": "diverged"}
-    with pytest.raises(ValueError, match=match[failure]):
-        clf.partial_fit(X, y)
+    y = IRIS_Y.copy()
+    y[0] = 9
+    with pytest.raises(ValueError, match="not in classes_"):
+        clf.partial_fit(IRIS_X, y)
     _assert_unchanged(clf, before)
-
-
-def test_failed_lbfgs_fit_leaves_estimator_unchanged():
-    clf = _fit_quietly(
-        DeepNetClassifier((6,), solver="lbfgs", max_iter=20, random_state=0),
-        IRIS_X,
-        IRIS_Y,
-    )
-    before = _snapshot(clf)
-    with pytest.raises(ValueError, match="diverged"):
-        clf.fit(IRIS_X * 1e200, IRIS_Y)
-    _assert_unchanged(clf, before)
-
-
-def test_fit_does_not_modify_its_inputs():
-    X, y = IRIS_X.copy(), IRIS_Y.copy()
-    w = np.ones(150)
-    _fit_quietly(DeepNetClassifier((4,), max_iter=3), X, y, sample_weight=w)
-    np.testing.assert_array_equal(X, IRIS_X)
-    np.testing.assert_array_equal(y, IRIS_Y)
-    np.testing.assert_array_equal(w, np.ones(150))
