@@ -310,6 +310,29 @@ def case_inference(size):
     return latency_us, throughput
 
 
+def case_features(size):
+    """The cost per epoch of dropout and gradient clipping, large net, adam."""
+    rows = []
+    for dtype in (np.float64, np.float32):
+        X, y = synthetic(size["n"], size["features"], size["classes"], dtype)
+        common = (X, y, size["hidden"], "adam", size["batch"], size["epochs"])
+        t = alternate(
+            {
+                "default": lambda c=common: skdnn_fit(*c),
+                "dropout=0.5": lambda c=common: skdnn_fit(*c, dropout=0.5),
+                "max_grad_norm=1": lambda c=common: skdnn_fit(*c, max_grad_norm=1.0),
+            },
+            size["rounds"],
+        )
+        rows.append(
+            dict(
+                dtype=np.dtype(dtype).name,
+                **{k: v / size["epochs"] for k, v in t.items()},
+            )
+        )
+    return rows
+
+
 def peak_extra_bytes(run):
     """Peak memory allocated by ``run`` beyond what existed before it."""
     gc.collect()
@@ -392,7 +415,9 @@ def fmt_ratio(a, b):
     return "–" if a is None or b is None else f"{b / a:.2f}x"
 
 
-def report(size_name, size, large, small, lbfgs, inference, memory, scaling, elapsed):
+def report(
+    size_name, size, large, small, lbfgs, inference, memory, scaling, features, elapsed
+):
     cpu, versions = machine()
     flag = " --smoke" if size_name == "smoke" else ""
     mib = 2**20
@@ -494,6 +519,21 @@ def report(size_name, size, large, small, lbfgs, inference, memory, scaling, ela
     for i, (w, t) in enumerate(widths):
         prev = "" if i == 0 else f"{t / widths[i - 1][1]:.2f}"
         lines.append(f"| {w} | {t:.3f} | {prev} |")
+    lines += [
+        "",
+        f"## 7. Training features: adam, hidden {size['hidden']}, the data of case 1",
+        "",
+        "| dtype | default s/epoch | dropout=0.5 s/epoch | cost | "
+        "max_grad_norm=1 s/epoch | cost |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in features:
+        base = r["default"]
+        lines.append(
+            f"| {r['dtype']} | {base:.3f} | {r['dropout=0.5']:.3f} | "
+            f"{r['dropout=0.5'] / base - 1:+.0%} | {r['max_grad_norm=1']:.3f} | "
+            f"{r['max_grad_norm=1'] / base - 1:+.0%} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -521,6 +561,7 @@ def main(argv=None):
     inference = case_inference(size)
     memory = case_memory(size)
     scaling = case_scaling(size)
+    features = case_features(size)
     text = report(
         size_name,
         size,
@@ -530,6 +571,7 @@ def main(argv=None):
         inference,
         memory,
         scaling,
+        features,
         time.perf_counter() - start,
     )
     if output is not None:

@@ -9,8 +9,11 @@ Every activation is a pair of functions:
     cached Z or A is cheaper, and returns it.
 
 The tables :data:`ACTIVATIONS` and :data:`BACKWARDS` are keyed by the names the
-estimator accepts.
+estimator accepts. Leaky ReLU takes its slope as a keyword (``slope=0.01``);
+:func:`layer_functions` binds it.
 """
+
+from functools import partial
 
 import numpy as np
 from scipy.special import expit
@@ -82,17 +85,17 @@ def relu_backward(Z, A, dA):
     return dA
 
 
-def leaky_relu(Z, out):
-    """g(z) = max(0.01 z, z)."""
+def leaky_relu(Z, out, slope=LEAKY_RELU_SLOPE):
+    """g(z) = max(slope z, z), for a slope in [0, 1)."""
     if out is Z:
         Z = Z.copy()
-    np.multiply(Z, LEAKY_RELU_SLOPE, out=out)
+    np.multiply(Z, slope, out=out)
     return np.maximum(Z, out, out=out)
 
 
-def leaky_relu_backward(Z, A, dA):
-    """g'(z) = 1 if z > 0 else 0.01."""
-    dA *= np.where(Z > 0, 1.0, LEAKY_RELU_SLOPE).astype(dA.dtype, copy=False)
+def leaky_relu_backward(Z, A, dA, slope=LEAKY_RELU_SLOPE):
+    """g'(z) = 1 if z > 0 else slope."""
+    dA *= np.where(Z > 0, 1.0, slope).astype(dA.dtype, copy=False)
     return dA
 
 
@@ -111,3 +114,12 @@ BACKWARDS = {
     "relu": relu_backward,
     "leaky_relu": leaky_relu_backward,
 }
+
+
+def layer_functions(name, leaky_relu_slope=LEAKY_RELU_SLOPE):
+    """(g, g_backward) of a hidden layer, with the leaky ReLU's slope bound."""
+    g, g_backward = ACTIVATIONS[name], BACKWARDS[name]
+    if name == "leaky_relu":
+        g = partial(g, slope=leaky_relu_slope)
+        g_backward = partial(g_backward, slope=leaky_relu_slope)
+    return g, g_backward

@@ -11,6 +11,7 @@ its targets become the output layer's Y and how it scores a validation set.
 import copy
 import math
 from abc import abstractmethod
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,11 +22,13 @@ from sklearn.utils.validation import check_is_fitted
 from ._batches import TrainingData
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 from ._initializers import initialize, layer_initializers
+from ._inspect import diagnose, summarize
 from ._network import Network
 from ._params import (
     PARAMETER_CONSTRAINTS,
     check_learning_rate_is_a_number,
     check_no_bools,
+    dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
 )
@@ -76,6 +79,10 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         warm_start=False,
         verbose=False,
         max_fun=15000,
+        leaky_relu_slope=0.01,
+        max_grad_norm=None,
+        scoring=None,
+        dropout=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -101,6 +108,10 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.max_fun = max_fun
+        self.leaky_relu_slope = leaky_relu_slope
+        self.max_grad_norm = max_grad_norm
+        self.scoring = scoring
+        self.dropout = dropout
 
     # ------------------------------------------------------------------
     # Hyperparameters
@@ -132,6 +143,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         super()._validate_params()
         check_no_bools(self)
         self._hidden_activations()
+        self._dropout_rates()
 
     def _hidden_layer_sizes(self):
         """n[1..L-1] as a tuple of int, validated."""
@@ -140,6 +152,10 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
     def _hidden_activations(self):
         """g[1..L-1] as a tuple of canonical names, validated."""
         return hidden_activations(self.activation, self.hidden_layer_sizes)
+
+    def _dropout_rates(self):
+        """The dropout rate of each hidden layer, validated."""
+        return dropout_rates(self.dropout, self.hidden_layer_sizes)
 
     # ------------------------------------------------------------------
     # Fitted parameters: views of the flat vector self._theta
@@ -237,6 +253,18 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
             )
+        if self.solver == "lbfgs" and any(self._dropout_rates()):
+            raise ValueError(
+                f"dropout={self.dropout!r} draws new masks at every step, so the "
+                "cost changes between the evaluations of L-BFGS's line search. "
+                "Use solver='sgd' or 'adam' with dropout, or dropout=0."
+            )
+        if self.solver == "lbfgs" and self.max_grad_norm is not None:
+            raise ValueError(
+                f"max_grad_norm={self.max_grad_norm!r} clips the steps of the "
+                "stochastic solvers; L-BFGS chooses its own steps by line search. "
+                "Set max_grad_norm=None, or solver='sgd' or 'adam'."
+            )
         context = None
         if not incremental and hasattr(self, "_init_callback_context"):
             # Before the snapshot, so that a failed fit still tears callbacks down.
@@ -296,7 +324,13 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         sample_weight = self._sample_weight(sample_weight, X, y)
 
         layer_units = (X.shape[1], *sizes, Y.shape[1])
-        network = Network(layer_units, activations, output)
+        network = Network(
+            layer_units,
+            activations,
+            output,
+            self.leaky_relu_slope,
+            self._dropout_rates(),
+        )
         random_state = check_random_state(self.random_state)
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         if first_pass:
@@ -304,6 +338,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
             W, b = network.unpack(theta)
             initialize(W, b, rng, layer_initializers(self.init, network.activations()))
             self.n_iter_ = 0
+            self.n_clipped_steps_ = 0
             self.t_ = 0
             self.loss_curve_ = []
         else:
@@ -382,7 +417,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         """Z[L] of every row of X, after checking X like ``validate_data``."""
         if not self.__sklearn_is_fitted__():
             check_is_fitted(self)  # raises scikit-learn's NotFittedError
-        if not self._is_validated_input(X):
+        if not (self.__dict__.get("_input_checked") or self._is_validated_input(X)):
             X = _validate_data(
                 self,
                 X,
@@ -418,7 +453,78 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
     def _score_logits(self, Z_L, y, sample_weight):
         """The validation score (higher is better) of logits Z[L] against y."""
 
-    def _validation_score(self, theta, X, y, sample_weight):
-        W, b = self._network.unpack(theta)
-        Z_L = self._network.predict_logits(X, W, b)
-        return self._score_logits(Z_L, y, sample_weight)
+    # ------------------------------------------------------------------
+    # Inspection
+    # ------------------------------------------------------------------
+    def summary(self):
+        """The layers, with the course's shapes and their parameter counts.
+
+        Works fitted or not; before fit the input and output sizes (set by X
+        and y) show as "?".
+
+        Returns
+        -------
+        table : LayerTable
+            Prints as a text table; ``table.rows`` is a list of dicts (layer,
+            kind, units, activation, W, b, parameters) and ``table.to_frame()``
+            a pandas DataFrame. W is W[l] as the course writes it,
+            (n[l], n[l-1]); b is (n[l], 1).
+        """
+        return summarize(self)
+
+    def diagnose(self, X, y=None, sample_weight=None):
+        """Per-layer health of the fitted network on X (and y).
+
+        For each layer l: the share of dead ReLU units (never active on X),
+        the share of saturated sigmoid/tanh units (in the flat 5 %% tails of
+        g on at least 95 %% of the rows, where g' is under a tenth of its
+        peak), the mean |A[l]| and, given y, ||dW[l]|| / ||W[l]||, the
+        relative size of the gradient of J (L2 term included) on all of X.
+        Dead or saturated units and vanishing or exploding gradient ratios
+        are the course's signs of a bad initialisation or learning rate.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples to run through the network; keep it moderate, as all
+            of its activations are held at once.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets, for the gradient ratios.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, for the gradient.
+
+        Returns
+        -------
+        table : LayerTable
+            Prints as a text table; ``table.rows`` holds the figures and
+            ``table.to_frame()`` makes a pandas DataFrame.
+        """
+        check_is_fitted(self)
+        dtype = self._theta.dtype
+        if y is None:
+            X = _validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
+            )
+            return diagnose(self, X)
+        X, y = _validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=dtype,
+            reset=False,
+        )
+        y, Y, _ = self._encode_targets(y, dtype, True, False, None)
+        sample_weight = self._sample_weight(sample_weight, X, y)
+        return diagnose(self, X, Y, sample_weight)
+
+    @contextmanager
+    def _trusted_input(self):
+        """Predict without checking X: for the held-out part of validated data."""
+        self._input_checked = True
+        try:
+            yield
+        finally:
+            del self._input_checked

@@ -93,6 +93,10 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         warm_start=False,
         verbose=False,
         max_fun=15000,
+        leaky_relu_slope=0.01,
+        max_grad_norm=None,
+        scoring=None,
+        dropout=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -119,6 +123,10 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
             warm_start=warm_start,
             verbose=verbose,
             max_fun=max_fun,
+            leaky_relu_slope=leaky_relu_slope,
+            max_grad_norm=max_grad_norm,
+            scoring=scoring,
+            dropout=dropout,
         )
         self.class_weight = class_weight
 

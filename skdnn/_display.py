@@ -34,8 +34,10 @@ class LossCurveDisplay:
 
     The course's way to watch gradient descent: J should go down after every
     epoch; if it goes up or oscillates, α is too large. With
-    ``early_stopping=True`` the validation score of each epoch (accuracy for a
-    classifier, R² for a regressor) is drawn on a second y axis on the right.
+    ``early_stopping=True`` the validation loss of each epoch is drawn next to
+    the training loss (dashed; the gap between them is the overfitting), and
+    the validation score (accuracy for a classifier, R² for a regressor, or
+    ``scoring``) on a second y axis on the right (dotted).
 
     Use :meth:`from_estimator` to make one from a fitted estimator. All
     parameters are stored as attributes. Requires matplotlib
@@ -57,6 +59,10 @@ class LossCurveDisplay:
     score_name : str, default="accuracy"
         What the validation score is, for its label and axis.
 
+    validation_loss_curve : array-like of shape (n_epochs,), default=None
+        The validation loss after each epoch (``validation_loss_curve_``), or
+        None for no validation-loss curve.
+
     Attributes
     ----------
     line_ : matplotlib Line2D
@@ -64,6 +70,9 @@ class LossCurveDisplay:
 
     validation_line_ : matplotlib Line2D or None
         The validation-score curve, None without validation scores.
+
+    validation_loss_line_ : matplotlib Line2D or None
+        The validation-loss curve, None without a validation loss.
 
     ax_ : matplotlib Axes
         The axes of the training loss (the left y axis).
@@ -101,11 +110,13 @@ class LossCurveDisplay:
         validation_scores=None,
         estimator_name=None,
         score_name="accuracy",
+        validation_loss_curve=None,
     ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
         self.estimator_name = estimator_name
         self.score_name = score_name
+        self.validation_loss_curve = validation_loss_curve
 
     def plot(self, ax=None, *, name=None, **kwargs):
         """Plot the curves.
@@ -142,7 +153,19 @@ class LossCurveDisplay:
         label = "training loss" if name is None else f"{name} training loss"
         (self.line_,) = ax.plot(epochs, loss_curve, **{"label": label, **kwargs})
         ax.set_xlabel("Epoch")
-        ax.set_ylabel("Training loss J")
+        ax.set_ylabel("Loss J")
+
+        self.validation_loss_line_ = None
+        if self.validation_loss_curve is not None:
+            losses = np.asarray(self.validation_loss_curve, dtype=float).ravel()
+            label = "validation loss" if name is None else f"{name} validation loss"
+            (self.validation_loss_line_,) = ax.plot(
+                np.arange(1, len(losses) + 1),
+                losses,
+                color=self.line_.get_color(),
+                linestyle="--",
+                label=label,
+            )
 
         self.validation_line_ = self.validation_ax_ = None
         if self.validation_scores is not None:
@@ -156,7 +179,7 @@ class LossCurveDisplay:
                 np.arange(1, len(scores) + 1),
                 scores,
                 color=self.line_.get_color(),
-                linestyle="--",
+                linestyle=":",
                 label=label,
             )
             twin.set_ylabel(f"Validation {self.score_name}")
@@ -223,6 +246,17 @@ class LossCurveDisplay:
             loss_curve=net.loss_curve_,
             validation_scores=getattr(net, "validation_scores_", None),
             estimator_name=net.__class__.__name__ if name is None else name,
-            score_name="R²" if is_regressor(net) else "accuracy",
+            score_name=_score_name(net),
+            validation_loss_curve=getattr(net, "validation_loss_curve_", None),
         )
         return display.plot(ax=ax, **kwargs)
+
+
+def _score_name(net):
+    """What the validation scores of ``net`` measure."""
+    scoring = getattr(net, "scoring", None)
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is not None:
+        return "score"
+    return "R²" if is_regressor(net) else "accuracy"

@@ -75,8 +75,9 @@ PARAMETERS = """\
 
     early_stopping : bool, default=False
         Set aside ``validation_fraction`` of the training data, stop when its
-        score (%(score)s) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and keep the weights of the best epoch. "sgd" and "adam" only.
+        score (``scoring``; by default %(score)s) has not improved by ``tol``
+        for ``n_iter_no_change`` epochs, and keep the weights of the best
+        epoch. "sgd" and "adam" only.
 
     validation_fraction : float, default=0.1
         Share of the training data set aside for early stopping, in (0, 1).
@@ -105,6 +106,31 @@ PARAMETERS = """\
 
     max_fun : int, default=15000
         Maximum number of cost evaluations of "lbfgs".
+
+    leaky_relu_slope : float, default=0.01
+        The slope of "leaky_relu" units for z < 0, g(z) = max(slope z, z), in
+        [0, 1).
+
+    max_grad_norm : float or None, default=None
+        Clip the gradient: before each optimiser step whose global gradient
+        norm ||dθ|| (over every W[l] and b[l], L2 term included) exceeds it,
+        the gradient is scaled down to this norm. ``n_clipped_steps_`` counts
+        the clipped steps. "sgd" and "adam" only.
+
+    scoring : str, callable or None, default=None
+        The validation score of early stopping: a scikit-learn scorer name
+        (e.g. "neg_log_loss", "balanced_accuracy", "neg_mean_absolute_error") or
+        a callable ``scorer(estimator, X, y)`` (e.g. from ``make_scorer``);
+        higher is better. None is %(score)s, computed from the logits without
+        a second forward pass.
+
+    dropout : float or list of float, default=0.0
+        Inverted dropout on the hidden activations: each training step keeps
+        each unit of A[l] with probability keep_prob = 1 - dropout and scales
+        the kept ones by 1/keep_prob, so that prediction, which drops nothing,
+        needs no rescaling. One rate in [0, 1) for every hidden layer, or one
+        per hidden layer. The masks are drawn from ``random_state``. "sgd" and
+        "adam" only.
 """
 
 ATTRIBUTES = """\
@@ -141,7 +167,17 @@ ATTRIBUTES = """\
         with its own L2 term (see ``alpha``), weighted by the batch's samples.
 
     validation_scores_ : list of float or None
-        The validation score (%(score)s) after each epoch, with early stopping.
+        The validation score (``scoring``; by default %(score)s) after each
+        epoch, with early stopping.
+
+    validation_loss_curve_ : list of float or None
+        The validation loss after each epoch, with early stopping: the data
+        term of J, (1/m) sum_i L(ŷ_i, y_i) on the held-out samples (weighted),
+        without the L2 term.
+
+    n_clipped_steps_ : int
+        Optimiser steps whose gradient ``max_grad_norm`` clipped, in the last
+        ``fit`` (summed over ``partial_fit`` calls); 0 without clipping.
 
     best_validation_score_ : float or None
         The best validation score, with early stopping.

@@ -94,8 +94,11 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
     alpha = estimator.alpha
     cache = network.allocate_cache(X.shape[0], np.float64)
 
+    # Dropout draws its masks in the first pass; the differences reuse them.
+    cache.rng = np.random.default_rng(0)
     grad = np.empty_like(theta)
     network.cost_and_gradient(theta, X, Y, sw, alpha, grad, cache)
+    cache.freeze_masks = True
 
     numerical = np.empty_like(theta)
     for i in range(theta.size):

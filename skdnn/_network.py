@@ -39,7 +39,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import ACTIVATIONS, BACKWARDS
+from ._activations import LEAKY_RELU_SLOPE, layer_functions
 from ._outputs import OUTPUT_LAYERS
 
 # Rows per block when predicting, so huge inputs never need n_samples x width.
@@ -81,33 +81,54 @@ class Cache:
     training : bool, default=True
         With False only Z[1..L] are allocated: predicting overwrites each Z[l]
         with its A[l] and needs no backward pass.
+    dropout : sequence of float, default=None
+        The dropout rate of each hidden layer l = 1..L-1; layers with a rate
+        above 0 get mask and dropped-activation buffers when training.
 
     Attributes
     ----------
     Z, A, dZ : list of ndarray
         Buffers of shape (m, n[l]) indexed by l, entry 0 None; A and dZ are
         None when not training.
+    D, M : list of ndarray or None
+        For hidden layers with dropout: the dropped activations D[l] = A[l] *
+        M[l] that feed layer l+1, and the masks M[l] (0 or 1/keep_prob).
+    rng : numpy.random.Generator or None
+        Draws the dropout masks of a training forward pass; None trains
+        without dropout (as :meth:`Network.backward` then also assumes).
+    freeze_masks : bool
+        Reuse the masks of the previous pass instead of drawing new ones (for
+        gradient checking).
     ones : ndarray of shape (m,)
         Ones, for db[l] as a BLAS product (training only).
     """
 
-    def __init__(self, layer_units, m, dtype, training=True):
-        def buffers():
-            return [None] + [np.empty((m, n), dtype=dtype) for n in layer_units[1:]]
+    def __init__(self, layer_units, m, dtype, training=True, dropout=None):
+        def buffers(layers=None):
+            return [None] + [
+                np.empty((m, n), dtype=dtype) if layers is None or layers[l] else None
+                for l, n in enumerate(layer_units[1:])
+            ]
 
         self.m = m
         self.Z = buffers()
         self.A = buffers() if training else None
         self.dZ = buffers() if training else None
+        rates = [*(dropout or ()), 0.0]  # the output layer has no dropout
+        dropping = [training and rate > 0 for rate in rates]
+        self.D = buffers(dropping) if any(dropping) else None
+        self.M = buffers(dropping) if any(dropping) else None
+        self.rng = None
+        self.freeze_masks = False
         # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
         self.ones = np.ones(m, dtype=dtype) if training else None
         self.views = None
         self.penalty = None
-        self._full = (self.Z, self.A, self.dZ)
+        self._full = (self.Z, self.A, self.dZ, self.D, self.M)
         self._cut = (None, None)
 
     def rows(self, m):
-        """(Z, A, dZ) cut to their first m rows.
+        """(Z, A, dZ, D, M) cut to their first m rows.
 
         For m rows of the full size the buffer lists themselves are returned,
         and the cut lists of the last smaller m are kept, so steady-state
@@ -122,7 +143,7 @@ class Cache:
                     return None
                 return [None if buf is None else buf[:m] for buf in buffers]
 
-            self._cut = (m, (cut(self.Z), cut(self.A), cut(self.dZ)))
+            self._cut = (m, tuple(cut(buffers) for buffers in self._full))
         return self._cut[1]
 
 
@@ -141,12 +162,28 @@ class Network:
     output : {"logistic", "softmax", "identity"}
         The output layer g[L] and its loss, a key of
         ``_outputs.OUTPUT_LAYERS``.
+    leaky_relu_slope : float, default=0.01
+        The slope of "leaky_relu" units for z < 0.
+    dropout : sequence of float, default=None
+        The dropout rate 1 - keep_prob of each hidden layer, applied to A[l]
+        in training mode (inverted dropout: the kept units are scaled by
+        1/keep_prob, so predicting needs no change); None is no dropout.
     """
 
-    def __init__(self, layer_units, hidden_activations, output):
+    def __init__(
+        self,
+        layer_units,
+        hidden_activations,
+        output,
+        leaky_relu_slope=LEAKY_RELU_SLOPE,
+        dropout=None,
+    ):
         self.layer_units = tuple(int(n) for n in layer_units)
         self.hidden_activations = tuple(hidden_activations)
         self.output = output
+        self.leaky_relu_slope = leaky_relu_slope
+        n_hidden = len(self.layer_units) - 2
+        self.dropout = tuple(float(r) for r in dropout or (0.0,) * n_hidden)
         self.n_layers = len(self.layer_units) - 1
         if len(self.hidden_activations) != self.n_layers - 1:
             raise ValueError(
@@ -156,6 +193,21 @@ class Network:
         shapes = list(pairwise(self.layer_units))
         self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_functions", None)  # bound functions: made anew when needed
+        return state
+
+    def _hidden_functions(self):
+        """(g[l], g'[l]) of each hidden layer, indexed from 0 for l = 1."""
+        functions = self.__dict__.get("_functions")
+        if functions is None:
+            functions = self._functions = tuple(
+                layer_functions(name, self.leaky_relu_slope)
+                for name in self.hidden_activations
+            )
+        return functions
 
     @property
     def output_layer(self):
@@ -192,13 +244,16 @@ class Network:
 
     def allocate_cache(self, m, dtype, training=True):
         """A :class:`Cache` for batches of up to m rows."""
-        return Cache(self.layer_units, m, dtype, training)
+        return Cache(self.layer_units, m, dtype, training, self.dropout)
 
     def forward(self, X, W, b, cache=None, training=False, out=None):
         """Forward propagation, from A[0] = X to the logits Z[L].
 
         In training mode every Z[l] and A[l] is kept in ``cache`` for the
-        backward pass. In predicting mode each A[l] overwrites its Z[l], so only
+        backward pass, and where the cache has a ``rng``, each hidden layer's
+        dropout keeps a unit with probability keep_prob and scales it by
+        1/keep_prob: D[l] = A[l] * M[l] feeds layer l+1 (inverted dropout).
+        In predicting mode each A[l] overwrites its Z[l], so only
         the current layer's array is alive; without a cache the arrays are new,
         which for a few rows is cheaper than allocating one.
 
@@ -225,8 +280,11 @@ class Network:
             if training:
                 raise ValueError("A training forward pass needs a cache.")
             Z = A = None
+            dropping = False
         else:
-            Z, A, _ = cache.rows(X.shape[0])
+            Z, A, _, D, M = cache.rows(X.shape[0])
+            dropping = training and cache.rng is not None and D is not None
+        functions = self._hidden_functions()
         A_prev = X
         for l in range(1, L + 1):
             if l == L and out is not None:
@@ -235,9 +293,20 @@ class Network:
                 Z_l = _matmul(A_prev, W[l], out=None if Z is None else Z[l])
             Z_l += b[l]
             if l < L:
-                g = ACTIVATIONS[self.hidden_activations[l - 1]]
+                g = functions[l - 1][0]
                 A_prev = g(Z_l, out=A[l] if training else Z_l)
+                if dropping and D[l] is not None:
+                    A_prev = self._drop(A_prev, D[l], M[l], l, cache)
         return Z_l
+
+    def _drop(self, A, D, M, l, cache):
+        """D[l] = A[l] * M[l], with a new mask M[l] unless the cache froze it."""
+        keep_prob = 1.0 - self.dropout[l - 1]
+        if not cache.freeze_masks:
+            cache.rng.random(out=M, dtype=M.dtype)
+            np.less(M, keep_prob, out=M)
+            M *= 1.0 / keep_prob
+        return np.multiply(A, M, out=D)
 
     def backward(self, X, Y, scale, W, dW, db, cache):
         """Backward propagation into dW and db, after a training forward pass.
@@ -263,16 +332,22 @@ class Network:
             The cache the forward pass filled; its dZ buffers are written.
         """
         L, m = self.n_layers, Y.shape[0]
-        Z, A, dZ_buffers = cache.rows(m)
+        Z, A, dZ_buffers, D, M = cache.rows(m)
+        if cache.rng is None or D is None:
+            D = M = [None] * (L + 1)
         dZ = self.output_layer.delta(A[L], Y, out=dZ_buffers[L])
         dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
         ones = cache.ones[:m]
+        functions = self._hidden_functions()
         for l in range(L, 0, -1):
-            _matmul_transposed(X if l == 1 else A[l - 1], dZ, out=dW[l])
+            A_in = X if l == 1 else A[l - 1] if D[l - 1] is None else D[l - 1]
+            _matmul_transposed(A_in, dZ, out=dW[l])
             np.dot(ones, dZ, out=db[l])
             if l > 1:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
-                g_backward = BACKWARDS[self.hidden_activations[l - 2]]
+                if M[l - 1] is not None:
+                    dA *= M[l - 1]  # the dropped units pass no gradient back
+                g_backward = functions[l - 2][1]
                 dZ = g_backward(Z[l - 1], A[l - 1], dA)
 
     def cost(self, theta, X, Y, sample_weight, alpha, cache, total_weight=None):

@@ -56,6 +56,10 @@ PARAMETER_CONSTRAINTS = {
     "warm_start": ["boolean"],
     "verbose": ["verbose"],
     "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
+    "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "scoring": [str, callable, None],
+    "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
 }
 
 
@@ -125,3 +129,27 @@ def hidden_activations(activation, sizes):
             "a single string."
         )
     return tuple(ACTIVATION_ALIASES.get(g, g) for g in activation)
+
+
+def dropout_rates(dropout, sizes):
+    """The dropout rate of each hidden layer, from one rate or a list of them."""
+    n_hidden = len(hidden_layer_sizes(sizes))
+    rates = [dropout] * n_hidden if isinstance(dropout, Real) else list(dropout)
+    bad = [
+        r
+        for r in rates
+        if not isinstance(r, Real) or isinstance(r, bool) or not 0 <= r < 1
+    ]
+    if bad:
+        raise InvalidParameterError(
+            f"dropout={dropout!r} has the rate {bad[0]!r}; a dropout rate is a "
+            "number in [0, 1): the share of a hidden layer's units dropped in "
+            "each training step (0 keeps them all)."
+        )
+    if len(rates) != n_hidden:
+        raise InvalidParameterError(
+            f"dropout={dropout!r} gives {len(rates)} rates but "
+            f"hidden_layer_sizes={sizes!r} has {n_hidden} hidden layers; give "
+            "one rate per hidden layer or a single number."
+        )
+    return tuple(float(r) for r in rates)

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import check_scoring
 
 from ._batches import Batches
 from ._optimizers import SGD, Adam, LearningRateSchedule
@@ -93,15 +94,19 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
         data, validation = split_validation(
             data, est.validation_fraction, random_state, est._stratify_split()
         )
+        monitor = _ValidationMonitor(est, validation)
         best_theta = theta.copy()
     tasks.data = (data.X, data.y, data.sample_weight)
     batches = Batches(data, _resolve_batch_size(est.batch_size, data.X.shape[0]))
     cache = network.allocate_cache(batches.size, theta.dtype)
+    cache.rng = rng  # dropout masks
     grad = np.empty_like(theta)
     epoch_start = np.empty_like(theta)
     n_samples = data.X.shape[0]
     if not incremental:
         est.n_iter_ = 0
+        est.n_clipped_steps_ = 0
+    max_norm = est.max_grad_norm
 
     try:
         for _ in range(est.max_iter):
@@ -119,6 +124,11 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
                         if not math.isfinite(cost):
                             raise diverged(est, where)
                         epoch_cost += cost * weight
+                        if max_norm is not None:
+                            norm = math.sqrt(float(grad @ grad))
+                            if norm > max_norm:
+                                grad *= max_norm / norm
+                                est.n_clipped_steps_ += 1
                         est._optimizer.update(theta, grad, est._schedule.learning_rate)
             except FloatingPointError as exc:
                 raise diverged(est, f"{where} ({exc})") from exc
@@ -134,9 +144,7 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             if validation is None:
                 stopping.update(est.tol, loss=est.loss_)
             else:
-                score = est._validation_score(
-                    theta, validation.X, validation.y, validation.sample_weight
-                )
+                score = monitor.epoch_ends()
                 if est.verbose:
                     print(f"Validation score: {score:f}")
                 if stopping.update(est.tol, score=score):
@@ -162,11 +170,51 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             stacklevel=5,
         )
 
+    est.validation_loss_curve_ = None
     if validation is not None:
         np.copyto(theta, best_theta)
+        est.validation_loss_curve_ = monitor.losses
     est.best_loss_ = stopping.best_loss
     est.validation_scores_ = stopping.scores
     est.best_validation_score_ = stopping.best_score
+
+
+class _ValidationMonitor:
+    """The validation score and loss of the current weights, epoch by epoch.
+
+    The default score (accuracy, R²) and the loss come from one predicting
+    forward pass over the held-out samples; a ``scoring`` scorer calls the
+    estimator itself, whose weights are the ones being trained.
+    """
+
+    def __init__(self, est, validation):
+        self.est, self.validation = est, validation
+        self.scorer = None if est.scoring is None else check_scoring(est, est.scoring)
+        self.total_weight = validation.total_weight
+        self.losses = []
+
+    def epoch_ends(self):
+        """Record the epoch's validation loss; return its validation score."""
+        est, data = self.est, self.validation
+        network = est._network
+        W, b = est._parameter_views()
+        Z_L = network.predict_logits(data.X, W, b)
+        if self.scorer is None:
+            score = est._score_logits(Z_L, data.y, data.sample_weight)
+        else:
+            with est._trusted_input():
+                score = self.scorer(
+                    est, data.X, data.y, **_weight_argument(data.sample_weight)
+                )
+        loss = network.output_layer.loss(
+            Z_L, data.Y, np.empty_like(Z_L), data.sample_weight
+        )
+        self.losses.append(loss / self.total_weight)
+        return float(score)
+
+
+def _weight_argument(sample_weight):
+    return {} if sample_weight is None else {"sample_weight": sample_weight}
 
 
 def _patience_ends(est, stopping):
@@ -228,6 +276,8 @@ def train_lbfgs(est, data, tasks):
             raise StopIteration
 
     est.validation_scores_ = est.best_validation_score_ = None
+    est.validation_loss_curve_ = None
+    est.n_clipped_steps_ = 0
     tasks.begin()
     try:
         result = scipy.optimize.minimize(

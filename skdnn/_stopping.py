@@ -47,7 +47,7 @@ def split_validation(data, fraction, random_state, stratify):
             f"{fraction} of {X.shape[0]} samples{by}: {exc}. Use more data, a "
             "larger validation_fraction, or early_stopping=False."
         ) from exc
-    X_train, X_val, y_train, y_val, Y_train, _ = parts[:6]
+    X_train, X_val, y_train, y_val, Y_train, Y_val = parts[:6]
     sw_train, sw_val = (None, None) if sw is None else parts[6:]
     if X_val.shape[0] < 2:
         raise ValueError(
@@ -55,7 +55,7 @@ def split_validation(data, fraction, random_state, stratify):
             "sample(s). Increase validation_fraction or the size of the data."
         )
     train = TrainingData(X_train, y_train, Y_train, sw_train)
-    return train, TrainingData(X_val, y_val, None, sw_val)
+    return train, TrainingData(X_val, y_val, Y_val, sw_val)
 
 
 class NoImprovement:

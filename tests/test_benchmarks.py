@@ -18,6 +18,7 @@ def test_benchmark_smoke_run(tmp_path):
         "## 4. Inference",
         "## 5. Memory",
         "## 6. Scaling",
+        "## 7. Training features",
     ]:
         assert heading in text
     # every case produced numbers, not placeholders, for both libraries

@@ -1,5 +1,6 @@
 """scikit-learn's own estimator checks, over the configurations that matter."""
 
+import numpy as np
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdnn import DeepNetClassifier, DeepNetRegressor
@@ -11,6 +12,7 @@ CONFIGURATIONS = [
     DeepNetClassifier((10, 10), solver="lbfgs", random_state=0),
     DeepNetClassifier((8, 6), activation=["tanh", "leaky_relu"], random_state=0),
     DeepNetClassifier((), learning_rate=0.01, random_state=0),
+    DeepNetClassifier((32, 16), dropout=[0.1, 0.2], max_grad_norm=5.0, random_state=0),
 ]
 
 # Small networks: the checks fit each configuration a few dozen times.
@@ -22,9 +24,29 @@ REGRESSOR_CONFIGURATIONS = [
         (8, 6), activation=["tanh", "leaky_relu"], learning_rate=0.01, random_state=0
     ),
     DeepNetRegressor((), learning_rate=0.01, random_state=0),
+    DeepNetRegressor(
+        (16,), dropout=0.2, learning_rate=0.01, max_grad_norm=5.0, random_state=0
+    ),
 ]
 
 
-@parametrize_with_checks(CONFIGURATIONS + REGRESSOR_CONFIGURATIONS)
+# Dropout draws an independent mask for every row, so a row repeated twice is
+# not trained like the same row with weight 2: for dropout, and only for it,
+# scikit-learn's sample-weight equivalence cannot hold by design.
+DROPOUT_REASON = "dropout draws a mask per row: repeating a row is not weighting it"
+
+
+def expected_failures(estimator):
+    if not np.any(np.asarray(estimator.dropout) > 0):
+        return {}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": DROPOUT_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": DROPOUT_REASON,
+    }
+
+
+@parametrize_with_checks(
+    CONFIGURATIONS + REGRESSOR_CONFIGURATIONS, expected_failed_checks=expected_failures
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -79,9 +79,17 @@ def test_from_estimator_draws_validation_scores_on_a_twin_axis(data, estimator, 
     assert display.validation_line_.axes is display.validation_ax_
     assert display.validation_ax_.get_ylabel() == f"Validation {score}"
     assert display.validation_line_.get_color() == display.line_.get_color()
+    # the validation loss on the loss axis, dashed, in the same colour
+    np.testing.assert_array_equal(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_curve_
+    )
+    assert display.validation_loss_line_.axes is display.ax_
+    assert display.validation_loss_line_.get_linestyle() == "--"
+    assert display.validation_loss_line_.get_color() == display.line_.get_color()
     legend = display.validation_ax_.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
         "net training loss",
+        "net validation loss",
         f"net validation {score}",
     ]
 

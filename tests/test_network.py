@@ -112,7 +112,7 @@ def training_forward(network, X, W, b, cache=None):
     if cache is None:
         cache = network.allocate_cache(X.shape[0], np.float64)
     Z_L = network.forward(X, W, b, cache, training=True)
-    Z, A, _ = cache.rows(X.shape[0])
+    Z, A, *_ = cache.rows(X.shape[0])
     L = network.n_layers
     assert Z_L is Z[L]
     A_L = network.output_layer.activation(Z_L, np.empty_like(Z_L))
@@ -544,7 +544,7 @@ def test_predicting_cache_holds_only_Z():
     assert cache.A is None and cache.dZ is None and cache.ones is None
     assert cache.Z[0] is None
     assert [buffer.shape for buffer in cache.Z[1:]] == [(6, 4), (6, 2)]
-    Z, A, dZ = cache.rows(4)
+    Z, A, dZ, *_ = cache.rows(4)
     assert A is None and dZ is None
     assert [buffer.shape for buffer in Z[1:]] == [(4, 4), (4, 2)]
 
@@ -553,9 +553,9 @@ def test_cache_rows():
     network = Network((3, 4, 2), ["relu"], "softmax")
     cache = network.allocate_cache(6, np.float64)
     # The full size gives the buffers themselves, a smaller one leading rows.
-    Z, A, dZ = cache.rows(6)
+    Z, A, dZ, *_ = cache.rows(6)
     assert Z is cache.Z and A is cache.A and dZ is cache.dZ
-    Z, A, dZ = cache.rows(4)
+    Z, A, dZ, *_ = cache.rows(4)
     for cut, full in ((Z, cache.Z), (A, cache.A), (dZ, cache.dZ)):
         assert cut[0] is None
         for l in (1, 2):

@@ -1,0 +1,349 @@
+"""Deep-net training beyond MLPClassifier: dropout, leaky ReLU slope, gradient
+clipping, early stopping on a chosen score, validation loss, summary, diagnose."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
+from sklearn.model_selection import train_test_split
+
+from skdnn import DeepNetClassifier, DeepNetRegressor, check_gradients
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
+X_DIGITS = X_DIGITS / 16.0
+# A small noisy problem that a wide network overfits.
+X_NOISY, Y_NOISY = make_classification(
+    n_samples=600, n_features=20, n_informative=5, flip_y=0.2, random_state=0
+)
+X_REG, Y_REG = make_regression(n_samples=200, n_features=8, noise=5, random_state=0)
+Y_REG = Y_REG / Y_REG.std()
+
+ESTIMATORS = [
+    (DeepNetClassifier, X_DIGITS[:300], Y_DIGITS[:300]),
+    (DeepNetRegressor, X_REG, Y_REG),
+]
+
+
+# ----------------------------------------------------------------------
+# Dropout
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_dropout_narrows_the_gap_between_training_and_held_out_loss(seed):
+    X_train, X_test, y_train, y_test = train_test_split(
+        X_NOISY, Y_NOISY, train_size=200, random_state=0
+    )
+    gaps, test_losses = {}, {}
+    for dropout in [0.0, 0.5]:
+        clf = DeepNetClassifier(
+            (128, 128),
+            dropout=dropout,
+            max_iter=100,
+            n_iter_no_change=np.inf,
+            random_state=seed,
+        ).fit(X_train, y_train)
+        train_loss = log_loss(y_train, clf.predict_proba(X_train))
+        test_losses[dropout] = log_loss(y_test, clf.predict_proba(X_test))
+        gaps[dropout] = test_losses[dropout] - train_loss
+    assert gaps[0.5] < 0.5 * gaps[0.0]
+    assert test_losses[0.5] < test_losses[0.0]
+
+
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_dropout_trains_but_predicts_deterministically(Estimator, X, y):
+    model = Estimator((32, 16), dropout=[0.2, 0.5], max_iter=5, random_state=0)
+    model.fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), model.predict(X))
+    again = Estimator((32, 16), dropout=[0.2, 0.5], max_iter=5, random_state=0)
+    again.fit(X, y)
+    for W, W_again in zip(model.coefs_, again.coefs_, strict=True):
+        np.testing.assert_array_equal(W, W_again)
+    undropped = Estimator((32, 16), max_iter=5, random_state=0).fit(X, y)
+    assert not np.allclose(model.coefs_[0], undropped.coefs_[0])
+
+
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_zero_dropout_is_no_dropout(Estimator, X, y):
+    a = Estimator((16,), dropout=0.0, max_iter=3, random_state=0).fit(X, y)
+    b = Estimator((16,), dropout=[0.0], max_iter=3, random_state=0).fit(X, y)
+    c = Estimator((16,), max_iter=3, random_state=0).fit(X, y)
+    for W_a, W_b, W_c in zip(a.coefs_, b.coefs_, c.coefs_, strict=True):
+        np.testing.assert_array_equal(W_a, W_c)
+        np.testing.assert_array_equal(W_b, W_c)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "leaky_relu"])
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_check_gradients_checks_the_dropout_backward_pass(Estimator, X, y, activation):
+    model = Estimator((6, 5), activation=activation, dropout=[0.3, 0.5], alpha=0.1)
+    assert check_gradients(model, X[:30], y[:30]) < 1e-6
+
+
+def test_a_dropout_forward_and_backward_that_disagree_fail_the_check(monkeypatch):
+    import skdnn._network
+
+    original = skdnn._network.Network._drop
+
+    def draw_the_mask_but_drop_nothing(self, A, D, M, l, cache):
+        original(self, A, D, M, l, cache)
+        np.copyto(D, A)  # forward feeds A on; backward still applies the mask
+        return D
+
+    monkeypatch.setattr(skdnn._network.Network, "_drop", draw_the_mask_but_drop_nothing)
+    model = DeepNetClassifier((6, 5), activation="tanh", dropout=0.5)
+    assert check_gradients(model, X_DIGITS[:30], Y_DIGITS[:30]) > 1e-3
+
+
+def test_dropout_with_partial_fit():
+    clf = DeepNetClassifier((16,), dropout=0.3, random_state=0)
+    for _ in range(3):
+        clf.partial_fit(X_DIGITS[:300], Y_DIGITS[:300], classes=np.arange(10))
+    assert clf.n_iter_ == 3 and np.isfinite(clf.loss_)
+
+
+@pytest.mark.parametrize(
+    "dropout, match",
+    [
+        (1.0, "dropout"),
+        (-0.1, "dropout"),
+        ([0.2, 0.3], "2 rates"),
+        ([0.2, "x"], "rate"),
+        ([1.5], "rate"),
+    ],
+)
+def test_bad_dropout_is_refused(dropout, match):
+    clf = DeepNetClassifier((8,), dropout=dropout)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X_DIGITS[:50], Y_DIGITS[:50])
+    assert not hasattr(clf, "coefs_")
+
+
+def test_dropout_with_lbfgs_is_refused_with_the_reason():
+    clf = DeepNetClassifier((8,), solver="lbfgs", dropout=0.2)
+    with pytest.raises(ValueError, match="line search"):
+        clf.fit(X_DIGITS[:50], Y_DIGITS[:50])
+
+
+# ----------------------------------------------------------------------
+# Leaky ReLU slope
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("slope", [0.0, 0.2, 0.9])
+def test_leaky_relu_uses_its_slope(slope):
+    reg = DeepNetRegressor(
+        (5,), activation="leaky_relu", leaky_relu_slope=slope, max_iter=3
+    ).fit(X_REG, Y_REG)
+    W, b = reg.coefs_, reg.intercepts_
+    Z = X_REG @ W[0] + b[0]
+    assert (Z < 0).any()
+    A = np.where(Z > 0, Z, slope * Z)
+    np.testing.assert_allclose(reg.predict(X_REG), (A @ W[1] + b[1]).ravel())
+    model = DeepNetClassifier((4, 3), activation="leaky_relu", leaky_relu_slope=slope)
+    assert check_gradients(model, X_DIGITS[:20], Y_DIGITS[:20]) < 1e-6
+
+
+@pytest.mark.parametrize("slope", [-0.1, 1.0, 2.0])
+def test_leaky_relu_slope_outside_0_1_is_refused(slope):
+    with pytest.raises(ValueError, match="leaky_relu_slope"):
+        DeepNetClassifier((4,), leaky_relu_slope=slope).fit(
+            X_DIGITS[:50], Y_DIGITS[:50]
+        )
+
+
+# ----------------------------------------------------------------------
+# Gradient clipping
+# ----------------------------------------------------------------------
+def _steps(model, X, y, n_steps):
+    """θ after each full-batch step, by warm-started one-epoch fits."""
+    thetas = []
+    for _ in range(n_steps):
+        model.fit(X, y)
+        thetas.append(
+            np.concatenate([W.ravel() for W in model.coefs_ + model.intercepts_])
+        )
+    return thetas
+
+
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_clipping_bounds_every_steps_norm(Estimator, X, y):
+    learning_rate, max_norm = 0.5, 0.1
+    params = dict(
+        solver="sgd",
+        momentum=0.0,
+        batch_size=None,
+        learning_rate=learning_rate,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    clipped = Estimator((16,), max_grad_norm=max_norm, **params)
+    free = Estimator((16,), **params)
+    first = _steps(clipped, X, y, 1)[0]
+    thetas = [first, *_steps(clipped, X, y, 5)]
+    steps = np.linalg.norm(np.diff(thetas, axis=0), axis=1)
+    assert np.all(steps <= learning_rate * max_norm * (1 + 1e-9))
+    np.testing.assert_allclose(steps, learning_rate * max_norm, rtol=1e-6)
+    assert clipped.n_clipped_steps_ == 1  # one step per warm-started fit
+    free_thetas = _steps(free, X, y, 2)
+    assert (
+        np.linalg.norm(free_thetas[1] - free_thetas[0]) > 2 * learning_rate * max_norm
+    )
+    assert free.n_clipped_steps_ == 0
+
+
+def test_a_large_max_grad_norm_changes_nothing():
+    params = dict(solver="sgd", max_iter=5, random_state=0)
+    a = DeepNetClassifier((16,), max_grad_norm=1e12, **params).fit(X_DIGITS, Y_DIGITS)
+    b = DeepNetClassifier((16,), **params).fit(X_DIGITS, Y_DIGITS)
+    assert a.n_clipped_steps_ == 0
+    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(W_a, W_b)
+
+
+def test_clipped_steps_are_counted_over_partial_fit_calls():
+    clf = DeepNetClassifier((16,), max_grad_norm=1e-3, batch_size=100, random_state=0)
+    for _ in range(2):
+        clf.partial_fit(X_DIGITS[:300], Y_DIGITS[:300], classes=np.arange(10))
+    assert clf.n_clipped_steps_ == 6  # 3 batches per call, all clipped
+
+
+def test_clipping_with_lbfgs_is_refused():
+    with pytest.raises(ValueError, match="max_grad_norm"):
+        DeepNetClassifier((4,), solver="lbfgs", max_grad_norm=1.0).fit(
+            X_DIGITS[:50], Y_DIGITS[:50]
+        )
+
+
+# ----------------------------------------------------------------------
+# Early stopping on a chosen score; validation loss
+# ----------------------------------------------------------------------
+EARLY = dict(early_stopping=True, validation_fraction=0.3, max_iter=100)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_scoring_changes_which_epoch_is_kept(seed):
+    accuracy = DeepNetClassifier((64,), random_state=seed, **EARLY)
+    accuracy.fit(X_NOISY, Y_NOISY)
+    loss = DeepNetClassifier((64,), scoring="neg_log_loss", random_state=seed, **EARLY)
+    loss.fit(X_NOISY, Y_NOISY)
+    best = [int(np.argmax(m.validation_scores_)) for m in (accuracy, loss)]
+    assert best[0] != best[1]
+    assert not np.allclose(accuracy.coefs_[0], loss.coefs_[0])
+    # the log-loss scorer's scores are the negated validation losses
+    np.testing.assert_allclose(
+        loss.validation_scores_, -np.array(loss.validation_loss_curve_), rtol=1e-9
+    )
+    assert loss.best_validation_score_ == max(loss.validation_scores_)
+
+
+def test_validation_loss_of_the_regressor_is_half_the_squared_error():
+    reg = DeepNetRegressor(
+        (16,), scoring="neg_mean_squared_error", random_state=0, **EARLY
+    ).fit(X_REG, Y_REG)
+    np.testing.assert_allclose(
+        reg.validation_loss_curve_, -0.5 * np.array(reg.validation_scores_), rtol=1e-9
+    )
+
+
+def test_a_callable_scorer_sees_the_current_weights_without_warnings():
+    import pandas as pd
+    from sklearn.metrics import balanced_accuracy_score, make_scorer
+
+    X = pd.DataFrame(X_NOISY, columns=[f"f{i}" for i in range(X_NOISY.shape[1])])
+    seen = []
+
+    def spy(y_true, y_pred):
+        seen.append(balanced_accuracy_score(y_true, y_pred))
+        return seen[-1]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "X does not have feature names"
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = DeepNetClassifier(
+            (16,), scoring=make_scorer(spy), random_state=0, **EARLY
+        ).fit(X, Y_NOISY)
+    assert seen == clf.validation_scores_
+    assert len(set(seen)) > 1
+
+
+def test_validation_loss_curve_only_with_early_stopping():
+    clf = DeepNetClassifier((8,), max_iter=3, random_state=0).fit(X_NOISY, Y_NOISY)
+    assert clf.validation_loss_curve_ is None
+    clf.set_params(early_stopping=True).fit(X_NOISY, Y_NOISY)
+    assert len(clf.validation_loss_curve_) == clf.n_iter_ == len(clf.loss_curve_)
+
+
+def test_unknown_scoring_is_refused():
+    with pytest.raises(ValueError, match="accuracy_please"):
+        DeepNetClassifier((4,), scoring="accuracy_please", **EARLY).fit(
+            X_NOISY, Y_NOISY
+        )
+
+
+# ----------------------------------------------------------------------
+# summary and diagnose
+# ----------------------------------------------------------------------
+def test_summary_of_a_fitted_network_lists_the_course_shapes():
+    clf = DeepNetClassifier((32, 16), activation=["relu", "tanh"], dropout=[0.1, 0.2])
+    clf.set_params(max_iter=2).fit(X_DIGITS, Y_DIGITS)
+    table = clf.summary()
+    assert [row["W"] for row in table.rows] == [W.T.shape for W in clf.coefs_]
+    assert [row["b"] for row in table.rows] == [(b.size, 1) for b in clf.intercepts_]
+    assert [row["activation"] for row in table.rows] == ["relu", "tanh", "softmax"]
+    assert [row["dropout"] for row in table.rows] == [0.1, 0.2, "-"]
+    n_params = sum(W.size for W in clf.coefs_) + sum(b.size for b in clf.intercepts_)
+    assert sum(row["parameters"] for row in table.rows) == n_params
+    text = str(table)
+    assert f"total parameters: {n_params}" in text
+    assert "(32, 64)" in text and "(10, 16)" in text
+
+
+def test_summary_before_fit_marks_what_x_and_y_decide():
+    table = DeepNetRegressor((8, 4)).summary()
+    assert [row["W"] for row in table.rows] == [(8, None), (4, 8), (None, 4)]
+    assert [row["parameters"] for row in table.rows] == [None, 36, None]
+    assert "not fitted" in str(table) and "(8, ?)" in str(table)
+
+
+def test_diagnose_shows_dead_relu_units_under_a_too_high_learning_rate():
+    params = dict(hidden_layer_sizes=(64, 64), solver="sgd", max_iter=20)
+    sane = DeepNetClassifier(learning_rate=0.01, random_state=0, **params)
+    sane.fit(X_DIGITS, Y_DIGITS)
+    wild = DeepNetClassifier(learning_rate=1.0, random_state=0, **params)
+    wild.fit(X_DIGITS, Y_DIGITS)
+    dead_sane = [row["dead"] for row in sane.diagnose(X_DIGITS).rows[:2]]
+    dead_wild = [row["dead"] for row in wild.diagnose(X_DIGITS).rows[:2]]
+    assert max(dead_sane) < 0.2
+    assert min(dead_wild) > 0.9
+    assert wild.diagnose(X_DIGITS).rows[1]["mean |A|"] < 1e-3
+
+
+def test_diagnose_sees_saturated_sigmoids_and_the_gradient_ratio():
+    clf = DeepNetClassifier((16,), activation="logistic", solver="lbfgs", max_iter=20)
+    clf.fit(X_DIGITS, Y_DIGITS)
+    healthy = clf.diagnose(X_DIGITS, Y_DIGITS)
+    assert "grad/weight" in healthy.columns
+    assert healthy.rows[0]["saturated"] < 0.5
+    assert healthy.rows[0]["dead"] is None
+    clf.coefs_ = [W * 50 for W in clf.coefs_]
+    saturated = clf.diagnose(X_DIGITS, Y_DIGITS)
+    assert saturated.rows[0]["saturated"] > 0.5
+    # saturated units pass almost no gradient back to W[1]
+    assert saturated.rows[0]["grad/weight"] < healthy.rows[0]["grad/weight"]
+    assert "grad/weight" not in clf.diagnose(X_DIGITS).columns
+
+
+def test_diagnose_needs_a_fitted_model_and_prints_a_table():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        DeepNetClassifier().diagnose(X_DIGITS)
+    reg = DeepNetRegressor((8,), max_iter=3, random_state=0).fit(X_REG, Y_REG)
+    text = repr(reg.diagnose(X_REG, Y_REG))
+    assert text.splitlines()[0] == "DeepNetRegressor on 200 samples"
+    assert "dead" in text and "grad/weight" in text
+    frame = reg.diagnose(X_REG).to_frame()
+    assert list(frame["layer"]) == [1, 2]
