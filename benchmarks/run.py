@@ -311,7 +311,7 @@ def case_inference(size):
 
 
 def case_features(size):
-    """The cost per epoch of dropout and gradient clipping, large net, adam."""
+    """The cost per epoch of dropout, clipping and batch norm, large net, adam."""
     rows = []
     for dtype in (np.float64, np.float32):
         X, y = synthetic(size["n"], size["features"], size["classes"], dtype)
@@ -321,6 +321,7 @@ def case_features(size):
                 "default": lambda c=common: skdnn_fit(*c),
                 "dropout=0.5": lambda c=common: skdnn_fit(*c, dropout=0.5),
                 "max_grad_norm=1": lambda c=common: skdnn_fit(*c, max_grad_norm=1.0),
+                "batch_norm": lambda c=common: skdnn_fit(*c, batch_norm=True),
             },
             size["rounds"],
         )
@@ -524,15 +525,16 @@ def report(
         f"## 7. Training features: adam, hidden {size['hidden']}, the data of case 1",
         "",
         "| dtype | default s/epoch | dropout=0.5 s/epoch | cost | "
-        "max_grad_norm=1 s/epoch | cost |",
-        "|---|---|---|---|---|---|",
+        "max_grad_norm=1 s/epoch | cost | batch_norm s/epoch | cost |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in features:
         base = r["default"]
         lines.append(
             f"| {r['dtype']} | {base:.3f} | {r['dropout=0.5']:.3f} | "
             f"{r['dropout=0.5'] / base - 1:+.0%} | {r['max_grad_norm=1']:.3f} | "
-            f"{r['max_grad_norm=1'] / base - 1:+.0%} |"
+            f"{r['max_grad_norm=1'] / base - 1:+.0%} | {r['batch_norm']:.3f} | "
+            f"{r['batch_norm'] / base - 1:+.0%} |"
         )
     return "\n".join(lines) + "\n"
 

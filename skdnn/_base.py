@@ -83,6 +83,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         max_grad_norm=None,
         scoring=None,
         dropout=0.0,
+        batch_norm=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -112,6 +113,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         self.max_grad_norm = max_grad_norm
         self.scoring = scoring
         self.dropout = dropout
+        self.batch_norm = batch_norm
 
     # ------------------------------------------------------------------
     # Hyperparameters
@@ -172,6 +174,32 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
         if memo is not None and memo[0] is self._theta:
             return memo[1], memo[2]
         return self._network.unpack(self._theta)
+
+    def _norm_views(self):
+        """γ[l] and the running statistics as views of ``_theta``, or None."""
+        if not self._network.batch_norm:
+            return None
+        return self._network.unpack_norm(self._theta)
+
+    def _batch_norm_part(self, part, name):
+        self._fitted_layers(0, name)  # AttributeError before fit
+        norm = self._norm_views()
+        return None if norm is None else norm[part][1:-1]
+
+    @property
+    def batch_norm_gamma_(self):
+        """list of ndarray or None: γ[l] of each hidden layer, with batch norm."""
+        return self._batch_norm_part(0, "batch_norm_gamma_")
+
+    @property
+    def batch_norm_running_mean_(self):
+        """list of ndarray or None: running μ[l] of each hidden layer."""
+        return self._batch_norm_part(1, "batch_norm_running_mean_")
+
+    @property
+    def batch_norm_running_var_(self):
+        """list of ndarray or None: running σ²[l] of each hidden layer."""
+        return self._batch_norm_part(2, "batch_norm_running_var_")
 
     def _remember_views(self):
         self._views = (self._theta, *self._network.unpack(self._theta))
@@ -330,6 +358,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
             output,
             self.leaky_relu_slope,
             self._dropout_rates(),
+            self.batch_norm,
         )
         random_state = check_random_state(self.random_state)
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
@@ -337,6 +366,13 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
             theta = np.zeros(network.n_params, dtype=X.dtype)
             W, b = network.unpack(theta)
             initialize(W, b, rng, layer_initializers(self.init, network.activations()))
+            norm = network.unpack_norm(theta)
+            if norm is not None:  # γ = 1, β = 0, running μ = 0, σ² = 1
+                for l in range(1, network.n_layers):
+                    b[l][...] = 0.0
+                    norm[0][l][...] = 1.0
+                    norm[1][l][...] = 0.0
+                    norm[2][l][...] = 1.0
             self.n_iter_ = 0
             self.n_clipped_steps_ = 0
             self.t_ = 0
@@ -426,7 +462,7 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
                 reset=False,
             )
         W, b = self._parameter_views()
-        return self._network.predict_logits(X, W, b)
+        return self._network.predict_logits(X, W, b, self._norm_views())
 
     def _is_validated_input(self, X):
         """Whether X passes every check of ``validate_data`` as it is.

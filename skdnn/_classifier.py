@@ -97,6 +97,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         max_grad_norm=None,
         scoring=None,
         dropout=0.0,
+        batch_norm=False,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -127,6 +128,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
             max_grad_norm=max_grad_norm,
             scoring=scoring,
             dropout=dropout,
+            batch_norm=batch_norm,
         )
         self.class_weight = class_weight
 

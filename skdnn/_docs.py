@@ -131,6 +131,15 @@ PARAMETERS = """\
         needs no rescaling. One rate in [0, 1) for every hidden layer, or one
         per hidden layer. The masks are drawn from ``random_state``. "sgd" and
         "adam" only.
+
+    batch_norm : bool, default=False
+        Batch-normalise Z[l] before every hidden activation: each unit is
+        standardised with the mean and variance of the batch (weighted by
+        ``sample_weight``), then scaled and shifted by the learned γ[l] and
+        β[l] (not L2-penalised; β[l] replaces the bias b[l], and
+        ``intercepts_`` holds it). Prediction uses running averages of the
+        batch statistics (momentum 0.9, ε = 1e-5), or with "lbfgs" the
+        statistics of the whole training set.
 """
 
 ATTRIBUTES = """\
@@ -174,6 +183,15 @@ ATTRIBUTES = """\
         The validation loss after each epoch, with early stopping: the data
         term of J, (1/m) sum_i L(ŷ_i, y_i) on the held-out samples (weighted),
         without the L2 term.
+
+    batch_norm_gamma_ : list of ndarray or None
+        γ[l] of each hidden layer with ``batch_norm=True``, else None.
+
+    batch_norm_running_mean_ : list of ndarray or None
+        The running mean of Z[l] of each hidden layer, for prediction.
+
+    batch_norm_running_var_ : list of ndarray or None
+        The running variance of Z[l] of each hidden layer, for prediction.
 
     n_clipped_steps_ : int
         Optimiser steps whose gradient ``max_grad_norm`` clipped, in the last

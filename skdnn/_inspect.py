@@ -106,6 +106,7 @@ def summarize(estimator):
     sizes = estimator._hidden_layer_sizes()
     activations = estimator._hidden_activations()
     rates = estimator._dropout_rates()
+    batch_norm = bool(estimator.batch_norm) and len(sizes) > 0
     fitted = hasattr(estimator, "_theta")
     if fitted:
         units = list(estimator._network.layer_units)
@@ -127,7 +128,13 @@ def summarize(estimator):
                 "W": (n_out, n_in),
                 "b": (n_out, 1),
                 "dropout": rates[l - 1] if hidden else "-",
-                "parameters": n_in * n_out + n_out if known else None,
+                "batch norm": batch_norm and hidden,
+                # with batch norm, γ[l] and β[l] replace b[l]
+                "parameters": (
+                    n_in * n_out + n_out * (2 if batch_norm and hidden else 1)
+                    if known
+                    else None
+                ),
             }
         )
     counts = [row["parameters"] for row in rows]
@@ -176,7 +183,8 @@ def diagnose(estimator, X, Y=None, sample_weight=None):
     grad = None
     if Y is None:
         W, b = network.unpack(theta)
-        Z_L = network.forward(X, W, b, cache, training=True)
+        norm = network.unpack_norm(theta)
+        Z_L = network.forward(X, W, b, cache, training=True, norm=norm)
         network.output_layer.activation(Z_L, out=cache.A[network.n_layers])
     else:
         grad = np.empty_like(theta)

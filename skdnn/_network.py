@@ -40,6 +40,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import LEAKY_RELU_SLOPE, layer_functions
+from ._batchnorm import (
+    normalize,
+    normalize_backward,
+    normalize_predicting,
+    set_running,
+    update_running,
+)
 from ._outputs import OUTPUT_LAYERS
 
 # Rows per block when predicting, so huge inputs never need n_samples x width.
@@ -103,7 +110,9 @@ class Cache:
         Ones, for db[l] as a BLAS product (training only).
     """
 
-    def __init__(self, layer_units, m, dtype, training=True, dropout=None):
+    def __init__(
+        self, layer_units, m, dtype, training=True, dropout=None, batch_norm=False
+    ):
         def buffers(layers=None):
             return [None] + [
                 np.empty((m, n), dtype=dtype) if layers is None or layers[l] else None
@@ -120,6 +129,13 @@ class Cache:
         self.M = buffers(dropping) if any(dropping) else None
         self.rng = None
         self.freeze_masks = False
+        # batch normalisation: Ẑ[l] and 1/sqrt(σ² + ε) of the last training pass
+        hidden = [l < len(layer_units) - 2 for l in range(len(layer_units) - 1)]
+        norm = training and batch_norm
+        self.Z_hat = buffers(hidden) if norm else None
+        self.inv_std = [None] * len(layer_units) if norm else None
+        self.row_weights = None
+        self.running = None  # None, "average" (a step of the EMA) or "set"
         # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
         self.ones = np.ones(m, dtype=dtype) if training else None
         self.views = None
@@ -168,6 +184,10 @@ class Network:
         The dropout rate 1 - keep_prob of each hidden layer, applied to A[l]
         in training mode (inverted dropout: the kept units are scaled by
         1/keep_prob, so predicting needs no change); None is no dropout.
+    batch_norm : bool, default=False
+        Batch-normalise Z[l] of every hidden layer (see
+        :mod:`skdnn._batchnorm`). b[l] then holds β[l]; γ[l] and the running
+        statistics follow the biases in ``theta`` (see :meth:`unpack_norm`).
     """
 
     def __init__(
@@ -177,6 +197,7 @@ class Network:
         output,
         leaky_relu_slope=LEAKY_RELU_SLOPE,
         dropout=None,
+        batch_norm=False,
     ):
         self.layer_units = tuple(int(n) for n in layer_units)
         self.hidden_activations = tuple(hidden_activations)
@@ -184,6 +205,7 @@ class Network:
         self.leaky_relu_slope = leaky_relu_slope
         n_hidden = len(self.layer_units) - 2
         self.dropout = tuple(float(r) for r in dropout or (0.0,) * n_hidden)
+        self.batch_norm = bool(batch_norm) and n_hidden > 0
         self.n_layers = len(self.layer_units) - 1
         if len(self.hidden_activations) != self.n_layers - 1:
             raise ValueError(
@@ -193,6 +215,9 @@ class Network:
         shapes = list(pairwise(self.layer_units))
         self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
+        if self.batch_norm:
+            # γ[l], then the running μ[l] and σ²[l] of every hidden layer
+            self.n_params += 3 * sum(self.layer_units[1:-1])
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -244,9 +269,31 @@ class Network:
 
     def allocate_cache(self, m, dtype, training=True):
         """A :class:`Cache` for batches of up to m rows."""
-        return Cache(self.layer_units, m, dtype, training, self.dropout)
+        return Cache(
+            self.layer_units, m, dtype, training, self.dropout, self.batch_norm
+        )
 
-    def forward(self, X, W, b, cache=None, training=False, out=None):
+    def unpack_norm(self, theta):
+        """Views γ[l], running μ[l] and running σ²[l] of the hidden layers.
+
+        Returns None without batch normalisation; else three lists indexed by
+        l (None outside the hidden layers). For a gradient vector the running
+        parts are never written: the cost does not depend on them.
+        """
+        if not self.batch_norm:
+            return None
+        hidden = self.layer_units[1:-1]
+        start = self.n_weights + sum(self.layer_units[1:])
+        parts = []
+        for _ in range(3):
+            views = [None]
+            for n in hidden:
+                views.append(theta[start : start + n])
+                start += n
+            parts.append(views + [None])
+        return tuple(parts)
+
+    def forward(self, X, W, b, cache=None, training=False, out=None, norm=None):
         """Forward propagation, from A[0] = X to the logits Z[L].
 
         In training mode every Z[l] and A[l] is kept in ``cache`` for the
@@ -269,6 +316,11 @@ class Network:
             Whether to keep Z[l] and A[l] for :meth:`backward`.
         out : ndarray of shape (m, n[L]), default=None
             Receives Z[L] instead of the cache's buffer.
+        norm : tuple of list of ndarray, default=None
+            γ[l], running μ[l], running σ²[l] from :meth:`unpack_norm`, with
+            batch normalisation: a training pass normalises with the batch's
+            statistics (and updates the running ones as ``cache.running``
+            says), a predicting pass with the running ones.
 
         Returns
         -------
@@ -291,13 +343,32 @@ class Network:
                 Z_l = _matmul(A_prev, W[l], out=out)
             else:
                 Z_l = _matmul(A_prev, W[l], out=None if Z is None else Z[l])
-            Z_l += b[l]
+            if norm is not None and l < L:
+                self._normalize(Z_l, b, norm, l, cache, training)
+            else:
+                Z_l += b[l]
             if l < L:
                 g = functions[l - 1][0]
                 A_prev = g(Z_l, out=A[l] if training else Z_l)
                 if dropping and D[l] is not None:
                     A_prev = self._drop(A_prev, D[l], M[l], l, cache)
         return Z_l
+
+    def _normalize(self, Z, b, norm, l, cache, training):
+        """Z̃[l] = γ Ẑ + β over Z[l]: batch statistics when training."""
+        gamma, running_mean, running_var = (part[l] for part in norm)
+        if not training:
+            normalize_predicting(Z, gamma, b[l], running_mean, running_var)
+            return
+        m = Z.shape[0]
+        mean, var, inv_std = normalize(
+            Z, gamma, b[l], cache.Z_hat[l][:m], cache.row_weights
+        )
+        cache.inv_std[l] = inv_std
+        if cache.running == "average":
+            update_running(running_mean, running_var, mean, var)
+        elif cache.running == "set":
+            set_running(running_mean, running_var, mean, var)
 
     def _drop(self, A, D, M, l, cache):
         """D[l] = A[l] * M[l], with a new mask M[l] unless the cache froze it."""
@@ -308,7 +379,7 @@ class Network:
             M *= 1.0 / keep_prob
         return np.multiply(A, M, out=D)
 
-    def backward(self, X, Y, scale, W, dW, db, cache):
+    def backward(self, X, Y, scale, W, dW, db, cache, norm=None, dnorm=None):
         """Backward propagation into dW and db, after a training forward pass.
 
         Computes the gradient of sum_i c_i L(ŷ_i, y_i) with c_i = ``scale`` (a
@@ -330,6 +401,9 @@ class Network:
             place.
         cache : Cache
             The cache the forward pass filled; its dZ buffers are written.
+        norm, dnorm : tuple of list of ndarray, default=None
+            With batch normalisation, :meth:`unpack_norm` of the parameters
+            and of the gradient: dγ[l] is written into ``dnorm[0][l]``.
         """
         L, m = self.n_layers, Y.shape[0]
         Z, A, dZ_buffers, D, M = cache.rows(m)
@@ -340,9 +414,18 @@ class Network:
         ones = cache.ones[:m]
         functions = self._hidden_functions()
         for l in range(L, 0, -1):
+            np.dot(ones, dZ, out=db[l])  # db[l], or dβ[l] with batch norm
+            if norm is not None and l < L:
+                dZ = normalize_backward(
+                    dZ,
+                    cache.Z_hat[l][:m],
+                    cache.inv_std[l],
+                    norm[0][l],
+                    cache.row_weights,
+                    dnorm[0][l],
+                )
             A_in = X if l == 1 else A[l - 1] if D[l - 1] is None else D[l - 1]
             _matmul_transposed(A_in, dZ, out=dW[l])
-            np.dot(ones, dZ, out=db[l])
             if l > 1:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
                 if M[l - 1] is not None:
@@ -400,12 +483,15 @@ class Network:
         J, total_weight = self._forward_cost(
             theta, X, Y, sample_weight, alpha, cache, total_weight
         )
-        W, _ = self._views(cache, theta)
-        dW, db = self._views(cache, grad, slot=1)
+        W, _, norm = self._views(cache, theta)
+        dW, db, dnorm = self._views(cache, grad, slot=1)
         scale = 1.0 / total_weight
         if sample_weight is not None:
             scale = sample_weight * scale
-        self.backward(X, Y, scale, W, dW, db, cache)
+        self.backward(X, Y, scale, W, dW, db, cache, norm, dnorm)
+        if dnorm is not None:
+            # the running statistics are no parameters of the cost
+            grad[self.n_params - 2 * sum(self.layer_units[1:-1]) :] = 0.0
         if alpha:
             # d/dW of λ/(2m) ||W||² is λ/m W; the biases are not penalised.
             penalty = cache.penalty
@@ -417,9 +503,13 @@ class Network:
 
     def _forward_cost(self, theta, X, Y, sample_weight, alpha, cache, total_weight):
         """(J, sum_i s_i) after a training forward pass over the batch."""
-        W, b = self._views(cache, theta)
+        W, b, norm = self._views(cache, theta)
         m = X.shape[0]
-        Z_L = self.forward(X, W, b, cache, training=True)
+        if norm is not None:
+            cache.row_weights = (
+                None if sample_weight is None else sample_weight / sample_weight.sum()
+            )
+        Z_L = self.forward(X, W, b, cache, training=True, norm=norm)
         A_L = cache.rows(m)[1][self.n_layers]
         loss = self.output_layer.loss(Z_L, Y, A_L, sample_weight)
         if total_weight is None:
@@ -440,10 +530,11 @@ class Network:
             cache.views = [None, None]
         memo = cache.views[slot]
         if memo is None or memo[0] is not vector:
-            memo = cache.views[slot] = (vector, *self.unpack(vector))
-        return memo[1], memo[2]
+            memo = (vector, *self.unpack(vector), self.unpack_norm(vector))
+            cache.views[slot] = memo
+        return memo[1:]
 
-    def predict_logits(self, X, W, b):
+    def predict_logits(self, X, W, b, norm=None):
         """Z[L] for every row of X, by predicting-mode forward passes in blocks.
 
         Parameters
@@ -452,6 +543,8 @@ class Network:
             The input.
         W, b : list of ndarray
             Parameter views from :meth:`unpack`.
+        norm : tuple of list of ndarray, default=None
+            :meth:`unpack_norm` of the parameters, with batch normalisation.
 
         Returns
         -------
@@ -460,11 +553,11 @@ class Network:
         """
         n_samples = X.shape[0]
         if n_samples <= PREDICT_CHUNK_ROWS:
-            return self.forward(X, W, b)
+            return self.forward(X, W, b, norm=norm)
         dtype = W[1].dtype
         Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
         cache = self.allocate_cache(PREDICT_CHUNK_ROWS, dtype, training=False)
         for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
             stop = min(start + PREDICT_CHUNK_ROWS, n_samples)
-            self.forward(X[start:stop], W, b, cache, out=Z_L[start:stop])
+            self.forward(X[start:stop], W, b, cache, out=Z_L[start:stop], norm=norm)
         return Z_L

@@ -60,6 +60,7 @@ PARAMETER_CONSTRAINTS = {
     "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
     "scoring": [str, callable, None],
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+    "batch_norm": ["boolean"],
 }
 
 

@@ -100,6 +100,7 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
     batches = Batches(data, _resolve_batch_size(est.batch_size, data.X.shape[0]))
     cache = network.allocate_cache(batches.size, theta.dtype)
     cache.rng = rng  # dropout masks
+    cache.running = "average"  # batch norm's running statistics
     grad = np.empty_like(theta)
     epoch_start = np.empty_like(theta)
     n_samples = data.X.shape[0]
@@ -198,7 +199,7 @@ class _ValidationMonitor:
         est, data = self.est, self.validation
         network = est._network
         W, b = est._parameter_views()
-        Z_L = network.predict_logits(data.X, W, b)
+        Z_L = network.predict_logits(data.X, W, b, est._norm_views())
         if self.scorer is None:
             score = est._score_logits(Z_L, data.y, data.sample_weight)
         else:
@@ -326,6 +327,10 @@ def train_lbfgs(est, data, tasks):
             stacklevel=5,
         )
     theta[...] = result.x
+    if network.batch_norm:
+        # prediction normalises with the statistics of the full batch
+        cache.running = "set"
+        network.cost(theta, X, Y, sw, est.alpha, cache, total_weight)
     est.n_iter_ = min(int(result.nit), est.max_iter)
     est.t_ += n_samples * est.n_iter_
     est.loss_ = float(result.fun)

@@ -13,6 +13,8 @@ CONFIGURATIONS = [
     DeepNetClassifier((8, 6), activation=["tanh", "leaky_relu"], random_state=0),
     DeepNetClassifier((), learning_rate=0.01, random_state=0),
     DeepNetClassifier((32, 16), dropout=[0.1, 0.2], max_grad_norm=5.0, random_state=0),
+    DeepNetClassifier((16, 8), batch_norm=True, random_state=0),
+    DeepNetClassifier((16,), batch_norm=True, solver="lbfgs", random_state=0),
 ]
 
 # Small networks: the checks fit each configuration a few dozen times.
@@ -27,6 +29,7 @@ REGRESSOR_CONFIGURATIONS = [
     DeepNetRegressor(
         (16,), dropout=0.2, learning_rate=0.01, max_grad_norm=5.0, random_state=0
     ),
+    DeepNetRegressor((16, 8), batch_norm=True, learning_rate=0.01, random_state=0),
 ]
 
 

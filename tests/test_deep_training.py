@@ -347,3 +347,133 @@ def test_diagnose_needs_a_fitted_model_and_prints_a_table():
     assert "dead" in text and "grad/weight" in text
     frame = reg.diagnose(X_REG).to_frame()
     assert list(frame["layer"]) == [1, 2]
+
+
+# ----------------------------------------------------------------------
+# Batch normalisation
+# ----------------------------------------------------------------------
+def test_batch_norm_trains_the_deep_sigmoid_network_that_stalls_without_it():
+    X = (X_DIGITS - X_DIGITS.mean(0)) / (X_DIGITS.std(0) + 1e-12)
+    scores = {}
+    for batch_norm in [False, True]:
+        clf = DeepNetClassifier(
+            (32,) * 8,
+            activation="logistic",
+            init="small",
+            batch_norm=batch_norm,
+            max_iter=30,
+            n_iter_no_change=np.inf,
+            random_state=0,
+        ).fit(X, Y_DIGITS)
+        scores[batch_norm] = clf.score(X, Y_DIGITS)
+    assert scores[False] < 0.2  # stuck near chance: 10 classes
+    assert scores[True] > 0.9
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "leaky_relu"])
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_check_gradients_checks_the_batch_norm_backward_pass(
+    Estimator, X, y, activation
+):
+    model = Estimator((6, 5), activation=activation, batch_norm=True, alpha=0.1)
+    weights = np.random.default_rng(0).uniform(0.2, 3.0, 30)
+    assert check_gradients(model, X[:30], y[:30]) < 1e-6
+    assert check_gradients(model, X[:30], y[:30], sample_weight=weights) < 1e-6
+    model.set_params(dropout=0.3)
+    assert check_gradients(model, X[:30], y[:30]) < 1e-6
+
+
+def test_a_broken_batch_norm_backward_pass_fails_the_gradient_check(monkeypatch):
+    import skdnn._network
+
+    def without_the_variance_term(dZ, Z_hat, inv_std, gamma, row_weights, dgamma):
+        # forgets that σ² depends on every row of the batch
+        np.sum(dZ * Z_hat, axis=0, out=dgamma)
+        dZ *= gamma
+        dZ -= dZ.mean(axis=0)
+        dZ *= inv_std
+        return dZ
+
+    monkeypatch.setattr(skdnn._network, "normalize_backward", without_the_variance_term)
+    model = DeepNetClassifier((6, 5), activation="tanh", batch_norm=True)
+    assert check_gradients(model, X_DIGITS[:30], Y_DIGITS[:30]) > 1e-3
+
+
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_batch_norm_statistics_are_weighted_like_repeated_rows(Estimator, X, y):
+    X, y = X[:60], y[:60]
+    weights = np.tile([1, 2, 3], 20)
+    params = dict(
+        batch_norm=True, solver="sgd", batch_size=None, max_iter=5, random_state=0
+    )
+    weighted = Estimator((8, 6), **params).fit(X, y, sample_weight=weights)
+    repeated = Estimator((8, 6), **params).fit(
+        np.repeat(X, weights, axis=0), np.repeat(y, weights, axis=0)
+    )
+    for a, b in zip(
+        weighted.coefs_ + weighted.batch_norm_running_mean_,
+        repeated.coefs_ + repeated.batch_norm_running_mean_,
+        strict=True,
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("Estimator, X, y", ESTIMATORS)
+def test_batch_norm_predicts_each_row_on_its_own(Estimator, X, y):
+    model = Estimator((16, 8), batch_norm=True, max_iter=5, random_state=0)
+    model.fit(X, y)
+    whole = model.predict(X)
+    one_by_one = np.concatenate([model.predict(X[i : i + 1]) for i in range(10)])
+    np.testing.assert_allclose(whole[:10], one_by_one, rtol=1e-10)
+
+
+def test_lbfgs_predicts_with_the_full_batch_statistics():
+    reg = DeepNetRegressor((8,), batch_norm=True, solver="lbfgs", max_iter=30)
+    reg.fit(X_REG, Y_REG)
+    Z = X_REG @ reg.coefs_[0]  # b[1] is β: it comes after the normalisation
+    np.testing.assert_allclose(reg.batch_norm_running_mean_[0], Z.mean(axis=0))
+    np.testing.assert_allclose(reg.batch_norm_running_var_[0], Z.var(axis=0))
+    gamma, beta = reg.batch_norm_gamma_[0], reg.intercepts_[0]
+    A = np.maximum(gamma * (Z - Z.mean(0)) / np.sqrt(Z.var(0) + 1e-5) + beta, 0)
+    np.testing.assert_allclose(
+        reg.predict(X_REG), (A @ reg.coefs_[1] + reg.intercepts_[1]).ravel()
+    )
+
+
+def test_batch_norm_state_survives_pickle_partial_fit_and_float32():
+    import pickle
+
+    clf = DeepNetClassifier((16,), batch_norm=True, random_state=0)
+    X = X_DIGITS[:300].astype(np.float32)
+    clf.partial_fit(X, Y_DIGITS[:300], classes=np.arange(10))
+    running = clf.batch_norm_running_mean_[0].copy()
+    assert clf.batch_norm_gamma_[0].dtype == np.float32
+    assert not np.allclose(running, 0)  # updated by the training steps
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    for model in (clf, restored):
+        model.partial_fit(X, Y_DIGITS[:300])
+    np.testing.assert_array_equal(
+        restored.batch_norm_running_mean_[0], clf.batch_norm_running_mean_[0]
+    )
+    assert not np.array_equal(clf.batch_norm_running_mean_[0], running)
+
+
+def test_without_batch_norm_its_attributes_are_none():
+    clf = DeepNetClassifier((4,), max_iter=2).fit(X_DIGITS[:50], Y_DIGITS[:50])
+    assert clf.batch_norm_gamma_ is None
+    assert clf.batch_norm_running_var_ is None
+    with pytest.raises(AttributeError, match="not fitted"):
+        _ = DeepNetClassifier(batch_norm=True).batch_norm_gamma_
+
+
+def test_summary_counts_gamma_and_beta_instead_of_b():
+    clf = DeepNetClassifier((32, 16), batch_norm=True, max_iter=2)
+    clf.fit(X_DIGITS, Y_DIGITS)
+    rows = clf.summary().rows
+    assert [row["batch norm"] for row in rows] == [True, True, False]
+    assert [row["parameters"] for row in rows] == [
+        64 * 32 + 2 * 32,
+        32 * 16 + 2 * 16,
+        16 * 10 + 10,
+    ]
