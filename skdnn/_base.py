@@ -21,8 +21,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._batches import TrainingData
 from ._callbacks import CallbackSupportMixin, CallbackTasks
+from ._fitted import FittedParametersMixin
 from ._initializers import initialize, layer_initializers
-from ._inspect import diagnose, summarize
+from ._inspect import InspectionMixin
 from ._network import Network
 from ._params import (
     PARAMETER_CONSTRAINTS,
@@ -43,7 +44,9 @@ _SOLVER_PARAMS = {
 }
 
 
-class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
+class BaseDeepNet(
+    FittedParametersMixin, InspectionMixin, CallbackSupportMixin, BaseEstimator
+):
     """Base class of the skdnn estimators. Not for direct use.
 
     Subclasses implement :meth:`_encode_targets` and :meth:`_score_logits`;
@@ -158,102 +161,6 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
     def _dropout_rates(self):
         """The dropout rate of each hidden layer, validated."""
         return dropout_rates(self.dropout, self.hidden_layer_sizes)
-
-    # ------------------------------------------------------------------
-    # Fitted parameters: views of the flat vector self._theta
-    # ------------------------------------------------------------------
-    def _parameter_views(self):
-        """W[l], b[l] views of ``_theta``, made once per parameter vector.
-
-        The views are made when ``_theta`` is (see :meth:`_remember_views`), so
-        predicting only reads them: threads may share them and ``__dict__``
-        never changes. Pickles leave them out, since a view would be saved as a
-        copy; unpickling makes them anew.
-        """
-        memo = self.__dict__.get("_views")
-        if memo is not None and memo[0] is self._theta:
-            return memo[1], memo[2]
-        return self._network.unpack(self._theta)
-
-    def _norm_views(self):
-        """γ[l] and the running statistics as views of ``_theta``, or None."""
-        if not self._network.batch_norm:
-            return None
-        return self._network.unpack_norm(self._theta)
-
-    def _batch_norm_part(self, part, name):
-        self._fitted_layers(0, name)  # AttributeError before fit
-        norm = self._norm_views()
-        return None if norm is None else norm[part][1:-1]
-
-    @property
-    def batch_norm_gamma_(self):
-        """list of ndarray or None: γ[l] of each hidden layer, with batch norm."""
-        return self._batch_norm_part(0, "batch_norm_gamma_")
-
-    @property
-    def batch_norm_running_mean_(self):
-        """list of ndarray or None: running μ[l] of each hidden layer."""
-        return self._batch_norm_part(1, "batch_norm_running_mean_")
-
-    @property
-    def batch_norm_running_var_(self):
-        """list of ndarray or None: running σ²[l] of each hidden layer."""
-        return self._batch_norm_part(2, "batch_norm_running_var_")
-
-    def _remember_views(self):
-        self._views = (self._theta, *self._network.unpack(self._theta))
-
-    def __getstate__(self):
-        # BaseEstimator may hand back the live __dict__: copy before dropping.
-        state = dict(super().__getstate__())
-        state.pop("_views", None)
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "_theta" in state:
-            self._remember_views()
-
-    def _fitted_layers(self, which, name):
-        if not hasattr(self, "_theta"):
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}: it is "
-                "not fitted yet. Call fit first."
-            )
-        return self._parameter_views()[which][1:]
-
-    @property
-    def coefs_(self):
-        """list of ndarray: ``coefs_[l-1]`` is W[l]ᵀ, of shape (n[l-1], n[l])."""
-        return self._fitted_layers(0, "coefs_")
-
-    @coefs_.setter
-    def coefs_(self, values):
-        self._assign_layers(values, which=0, name="coefs_")
-
-    @property
-    def intercepts_(self):
-        """list of ndarray: ``intercepts_[l-1]`` is b[l], of shape (n[l],)."""
-        return self._fitted_layers(1, "intercepts_")
-
-    @intercepts_.setter
-    def intercepts_(self, values):
-        self._assign_layers(values, which=1, name="intercepts_")
-
-    def _assign_layers(self, values, which, name):
-        check_is_fitted(self)
-        targets = self._parameter_views()[which][1:]
-        values = list(values)
-        shapes = [np.shape(v) for v in values]
-        expected = [t.shape for t in targets]
-        if shapes != expected:
-            raise ValueError(f"{name} must have shapes {expected}, got {shapes}.")
-        for target, value in zip(targets, values, strict=True):
-            target[...] = value
-
-    def __sklearn_is_fitted__(self):
-        return hasattr(self, "_theta")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -488,73 +395,6 @@ class BaseDeepNet(CallbackSupportMixin, BaseEstimator):
     @abstractmethod
     def _score_logits(self, Z_L, y, sample_weight):
         """The validation score (higher is better) of logits Z[L] against y."""
-
-    # ------------------------------------------------------------------
-    # Inspection
-    # ------------------------------------------------------------------
-    def summary(self):
-        """The layers, with the course's shapes and their parameter counts.
-
-        Works fitted or not; before fit the input and output sizes (set by X
-        and y) show as "?".
-
-        Returns
-        -------
-        table : LayerTable
-            Prints as a text table; ``table.rows`` is a list of dicts (layer,
-            kind, units, activation, W, b, parameters) and ``table.to_frame()``
-            a pandas DataFrame. W is W[l] as the course writes it,
-            (n[l], n[l-1]); b is (n[l], 1).
-        """
-        return summarize(self)
-
-    def diagnose(self, X, y=None, sample_weight=None):
-        """Per-layer health of the fitted network on X (and y).
-
-        For each layer l: the share of dead ReLU units (never active on X),
-        the share of saturated sigmoid/tanh units (in the flat 5 %% tails of
-        g on at least 95 %% of the rows, where g' is under a tenth of its
-        peak), the mean |A[l]| and, given y, ||dW[l]|| / ||W[l]||, the
-        relative size of the gradient of J (L2 term included) on all of X.
-        Dead or saturated units and vanishing or exploding gradient ratios
-        are the course's signs of a bad initialisation or learning rate.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The samples to run through the network; keep it moderate, as all
-            of its activations are held at once.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets, for the gradient ratios.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples, for the gradient.
-
-        Returns
-        -------
-        table : LayerTable
-            Prints as a text table; ``table.rows`` holds the figures and
-            ``table.to_frame()`` makes a pandas DataFrame.
-        """
-        check_is_fitted(self)
-        dtype = self._theta.dtype
-        if y is None:
-            X = _validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
-            )
-            return diagnose(self, X)
-        X, y = _validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=dtype,
-            reset=False,
-        )
-        y, Y, _ = self._encode_targets(y, dtype, True, False, None)
-        sample_weight = self._sample_weight(sample_weight, X, y)
-        return diagnose(self, X, Y, sample_weight)
 
     @contextmanager
     def _trusted_input(self):

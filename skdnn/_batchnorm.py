@@ -87,6 +87,27 @@ def normalize_predicting(Z, gamma, beta, running_mean, running_var):
     return Z
 
 
+def normalize_layer(Z, beta, gamma, running_mean, running_var, cache, l, training):
+    """Z̃[l] = γ Ẑ + β over Z[l]: with the batch's statistics when training.
+
+    A training pass keeps Ẑ[l] and 1/sqrt(σ² + ε) in ``cache`` for the backward
+    pass and updates the running statistics as ``cache.running`` says:
+    "average" (one step of the moving average), "set" (to this batch's) or
+    None (left alone, as for gradient checking).
+    """
+    if not training:
+        normalize_predicting(Z, gamma, beta, running_mean, running_var)
+        return
+    mean, var, inv_std = normalize(
+        Z, gamma, beta, cache.Z_hat[l][: Z.shape[0]], cache.row_weights
+    )
+    cache.inv_std[l] = inv_std
+    if cache.running == "average":
+        update_running(running_mean, running_var, mean, var)
+    elif cache.running == "set":
+        set_running(running_mean, running_var, mean, var)
+
+
 def set_running(running_mean, running_var, mean, var):
     """Running statistics set to one batch's (the full batch of L-BFGS)."""
     running_mean[...] = mean

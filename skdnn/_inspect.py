@@ -10,6 +10,9 @@ activations, and (given y) how large each gradient is next to its weights.
 
 import numpy as np
 from sklearn.base import is_regressor
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import _validate_data
 
 # A sigmoid or tanh unit is in its flat tail where g(z) is within this share of
 # the range of g from an asymptote; there g'(z) is under a tenth of its peak.
@@ -216,3 +219,71 @@ def diagnose(estimator, X, Y=None, sample_weight=None):
         rows.append(row)
     title = f"{type(estimator).__name__} on {m} samples"
     return LayerTable(title, rows)
+
+
+class InspectionMixin:
+    """``summary()`` and ``diagnose()`` for the estimators."""
+
+    def summary(self):
+        """The layers, with the course's shapes and their parameter counts.
+
+        Works fitted or not; before fit the input and output sizes (set by X
+        and y) show as "?".
+
+        Returns
+        -------
+        table : LayerTable
+            Prints as a text table; ``table.rows`` is a list of dicts (layer,
+            kind, units, activation, W, b, parameters) and ``table.to_frame()``
+            a pandas DataFrame. W is W[l] as the course writes it,
+            (n[l], n[l-1]); b is (n[l], 1).
+        """
+        return summarize(self)
+
+    def diagnose(self, X, y=None, sample_weight=None):
+        """Per-layer health of the fitted network on X (and y).
+
+        For each layer l: the share of dead ReLU units (never active on X),
+        the share of saturated sigmoid/tanh units (in the flat 5 %% tails of
+        g on at least 95 %% of the rows, where g' is under a tenth of its
+        peak), the mean |A[l]| and, given y, ||dW[l]|| / ||W[l]||, the
+        relative size of the gradient of J (L2 term included) on all of X.
+        Dead or saturated units and vanishing or exploding gradient ratios
+        are the course's signs of a bad initialisation or learning rate.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples to run through the network; keep it moderate, as all
+            of its activations are held at once.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets, for the gradient ratios.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, for the gradient.
+
+        Returns
+        -------
+        table : LayerTable
+            Prints as a text table; ``table.rows`` holds the figures and
+            ``table.to_frame()`` makes a pandas DataFrame.
+        """
+        check_is_fitted(self)
+        dtype = self._theta.dtype
+        if y is None:
+            X = _validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
+            )
+            return diagnose(self, X)
+        X, y = _validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=dtype,
+            reset=False,
+        )
+        y, Y, _ = self._encode_targets(y, dtype, True, False, None)
+        sample_weight = self._sample_weight(sample_weight, X, y)
+        return diagnose(self, X, Y, sample_weight)

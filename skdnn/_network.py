@@ -40,13 +40,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import LEAKY_RELU_SLOPE, layer_functions
-from ._batchnorm import (
-    normalize,
-    normalize_backward,
-    normalize_predicting,
-    set_running,
-    update_running,
-)
+from ._batchnorm import normalize_backward, normalize_layer
+from ._cache import Cache
+from ._dropout import drop
 from ._outputs import OUTPUT_LAYERS
 
 # Rows per block when predicting, so huge inputs never need n_samples x width.
@@ -72,95 +68,6 @@ def _matmul_transposed(A, dZ, out):
         return np.matmul(A.T, dZ, out=out)
     out[...] = A.T @ dZ
     return out
-
-
-class Cache:
-    """Preallocated Z[l], A[l] and dZ[l] for batches of up to m rows.
-
-    Parameters
-    ----------
-    layer_units : sequence of int
-        n[0], ..., n[L].
-    m : int
-        The largest batch the buffers hold.
-    dtype : numpy dtype
-        float32 or float64.
-    training : bool, default=True
-        With False only Z[1..L] are allocated: predicting overwrites each Z[l]
-        with its A[l] and needs no backward pass.
-    dropout : sequence of float, default=None
-        The dropout rate of each hidden layer l = 1..L-1; layers with a rate
-        above 0 get mask and dropped-activation buffers when training.
-
-    Attributes
-    ----------
-    Z, A, dZ : list of ndarray
-        Buffers of shape (m, n[l]) indexed by l, entry 0 None; A and dZ are
-        None when not training.
-    D, M : list of ndarray or None
-        For hidden layers with dropout: the dropped activations D[l] = A[l] *
-        M[l] that feed layer l+1, and the masks M[l] (0 or 1/keep_prob).
-    rng : numpy.random.Generator or None
-        Draws the dropout masks of a training forward pass; None trains
-        without dropout (as :meth:`Network.backward` then also assumes).
-    freeze_masks : bool
-        Reuse the masks of the previous pass instead of drawing new ones (for
-        gradient checking).
-    ones : ndarray of shape (m,)
-        Ones, for db[l] as a BLAS product (training only).
-    """
-
-    def __init__(
-        self, layer_units, m, dtype, training=True, dropout=None, batch_norm=False
-    ):
-        def buffers(layers=None):
-            return [None] + [
-                np.empty((m, n), dtype=dtype) if layers is None or layers[l] else None
-                for l, n in enumerate(layer_units[1:])
-            ]
-
-        self.m = m
-        self.Z = buffers()
-        self.A = buffers() if training else None
-        self.dZ = buffers() if training else None
-        rates = [*(dropout or ()), 0.0]  # the output layer has no dropout
-        dropping = [training and rate > 0 for rate in rates]
-        self.D = buffers(dropping) if any(dropping) else None
-        self.M = buffers(dropping) if any(dropping) else None
-        self.rng = None
-        self.freeze_masks = False
-        # batch normalisation: Ẑ[l] and 1/sqrt(σ² + ε) of the last training pass
-        hidden = [l < len(layer_units) - 2 for l in range(len(layer_units) - 1)]
-        norm = training and batch_norm
-        self.Z_hat = buffers(hidden) if norm else None
-        self.inv_std = [None] * len(layer_units) if norm else None
-        self.row_weights = None
-        self.running = None  # None, "average" (a step of the EMA) or "set"
-        # db[l] = column sums of dZ[l], as a BLAS product with a row of ones
-        self.ones = np.ones(m, dtype=dtype) if training else None
-        self.views = None
-        self.penalty = None
-        self._full = (self.Z, self.A, self.dZ, self.D, self.M)
-        self._cut = (None, None)
-
-    def rows(self, m):
-        """(Z, A, dZ, D, M) cut to their first m rows.
-
-        For m rows of the full size the buffer lists themselves are returned,
-        and the cut lists of the last smaller m are kept, so steady-state
-        batches build no new views.
-        """
-        if m == self.m:
-            return self._full
-        if self._cut[0] != m:
-
-            def cut(buffers):
-                if buffers is None:
-                    return None
-                return [None if buf is None else buf[:m] for buf in buffers]
-
-            self._cut = (m, tuple(cut(buffers) for buffers in self._full))
-        return self._cut[1]
 
 
 class Network:
@@ -344,40 +251,17 @@ class Network:
             else:
                 Z_l = _matmul(A_prev, W[l], out=None if Z is None else Z[l])
             if norm is not None and l < L:
-                self._normalize(Z_l, b, norm, l, cache, training)
+                normalize_layer(
+                    Z_l, b[l], *(part[l] for part in norm), cache, l, training
+                )
             else:
                 Z_l += b[l]
             if l < L:
                 g = functions[l - 1][0]
                 A_prev = g(Z_l, out=A[l] if training else Z_l)
                 if dropping and D[l] is not None:
-                    A_prev = self._drop(A_prev, D[l], M[l], l, cache)
+                    A_prev = drop(A_prev, D[l], M[l], self.dropout[l - 1], cache)
         return Z_l
-
-    def _normalize(self, Z, b, norm, l, cache, training):
-        """Z̃[l] = γ Ẑ + β over Z[l]: batch statistics when training."""
-        gamma, running_mean, running_var = (part[l] for part in norm)
-        if not training:
-            normalize_predicting(Z, gamma, b[l], running_mean, running_var)
-            return
-        m = Z.shape[0]
-        mean, var, inv_std = normalize(
-            Z, gamma, b[l], cache.Z_hat[l][:m], cache.row_weights
-        )
-        cache.inv_std[l] = inv_std
-        if cache.running == "average":
-            update_running(running_mean, running_var, mean, var)
-        elif cache.running == "set":
-            set_running(running_mean, running_var, mean, var)
-
-    def _drop(self, A, D, M, l, cache):
-        """D[l] = A[l] * M[l], with a new mask M[l] unless the cache froze it."""
-        keep_prob = 1.0 - self.dropout[l - 1]
-        if not cache.freeze_masks:
-            cache.rng.random(out=M, dtype=M.dtype)
-            np.less(M, keep_prob, out=M)
-            M *= 1.0 / keep_prob
-        return np.multiply(A, M, out=D)
 
     def backward(self, X, Y, scale, W, dW, db, cache, norm=None, dnorm=None):
         """Backward propagation into dW and db, after a training forward pass.

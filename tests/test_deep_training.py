@@ -86,14 +86,14 @@ def test_check_gradients_checks_the_dropout_backward_pass(Estimator, X, y, activ
 def test_a_dropout_forward_and_backward_that_disagree_fail_the_check(monkeypatch):
     import skdnn._network
 
-    original = skdnn._network.Network._drop
+    original = skdnn._network.drop
 
-    def draw_the_mask_but_drop_nothing(self, A, D, M, l, cache):
-        original(self, A, D, M, l, cache)
+    def draw_the_mask_but_drop_nothing(A, D, M, rate, cache):
+        original(A, D, M, rate, cache)
         np.copyto(D, A)  # forward feeds A on; backward still applies the mask
         return D
 
-    monkeypatch.setattr(skdnn._network.Network, "_drop", draw_the_mask_but_drop_nothing)
+    monkeypatch.setattr(skdnn._network, "drop", draw_the_mask_but_drop_nothing)
     model = DeepNetClassifier((6, 5), activation="tanh", dropout=0.5)
     assert check_gradients(model, X_DIGITS[:30], Y_DIGITS[:30]) > 1e-3
 
