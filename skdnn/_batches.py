@@ -17,16 +17,16 @@ class TrainingData:
     y : ndarray or sparse matrix
         The targets as the user gave them (after validation): labels for
         scoring and stratified splits, real values for a regressor.
-    Y : ndarray of shape (n_samples, n[L]) or None
+    Y : ndarray of shape (n_samples, n[L])
         The targets the output layer is trained on (0/1 indicators, or real
-        values); None where only scoring needs the data.
+        values).
     sample_weight : ndarray of shape (n_samples,) or None
         s_i, sample times class weights; None weighs every sample 1.
     """
 
     X: object
     y: object
-    Y: np.ndarray | None
+    Y: np.ndarray
     sample_weight: np.ndarray | None
 
     @property

@@ -42,7 +42,9 @@ def check_gradients(estimator, X, y, eps=1e-7, sample_weight=None):
         difference = ||g - ĝ|| / (||g|| + ||ĝ||)
 
     Below about 1e-7 the backward pass is right; above 1e-3 it is surely wrong.
-    The check runs in float64 and leaves ``estimator`` untouched.
+    The check runs in float64 and leaves ``estimator`` untouched. With dropout,
+    the masks drawn for the backpropagated gradient are held fixed for every
+    finite difference; batch normalisation uses the statistics of all of X.
 
     Parameters
     ----------
