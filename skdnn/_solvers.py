@@ -199,7 +199,16 @@ class _ValidationMonitor:
         est, data = self.est, self.validation
         network = est._network
         W, b = est._parameter_views()
-        Z_L = network.predict_logits(data.X, W, b, est._norm_views())
+        try:
+            with np.errstate(**_RAISE_ON_OVERFLOW):
+                Z_L = network.predict_logits(data.X, W, b, est._norm_views())
+                loss = network.output_layer.loss(
+                    Z_L, data.Y, np.empty_like(Z_L), data.sample_weight
+                )
+        except FloatingPointError as exc:
+            where = f"on the validation set after epoch {est.n_iter_} ({exc})"
+            raise diverged(est, where) from exc
+        self.losses.append(loss / self.total_weight)
         if self.scorer is None:
             score = est._score_logits(Z_L, data.y, data.sample_weight)
         else:
@@ -207,10 +216,6 @@ class _ValidationMonitor:
                 score = self.scorer(
                     est, data.X, data.y, **_weight_argument(data.sample_weight)
                 )
-        loss = network.output_layer.loss(
-            Z_L, data.Y, np.empty_like(Z_L), data.sample_weight
-        )
-        self.losses.append(loss / self.total_weight)
         return float(score)
 
 

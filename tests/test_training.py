@@ -121,3 +121,18 @@ def test_alpha_is_applied_per_mini_batch(batch_size):
         # the course's full-batch J would be smaller: the penalty counts once
         full_batch = _hand_cost_per_batch(clf, X_SCALED, Y_IRIS, 150, alpha)
         assert clf.loss_curve_[0] > full_batch + 0.5
+
+
+def test_an_overflow_on_the_validation_set_is_reported_not_warned(monkeypatch):
+    import skdnn._network
+
+    original = skdnn._network.Network.predict_logits
+
+    def overflowing(self, X, W, b, norm=None):
+        return original(self, X, W, b, norm) * 1e308 * 1e308
+
+    monkeypatch.setattr(skdnn._network.Network, "predict_logits", overflowing)
+    clf = DeepNetClassifier((8,), early_stopping=True, max_iter=3, random_state=0)
+    with pytest.raises(ValueError, match="diverged.*validation set.*overflow"):
+        clf.fit(X_SCALED, Y_IRIS)
+    assert not hasattr(clf, "coefs_")
