@@ -64,6 +64,7 @@ class Cache:
         self.M = buffers(dropping) if any(dropping) else None
         self.rng = None
         self.freeze_masks = False
+        self.no_masks = [None] * len(layer_units)  # D and M of a pass without dropout
         # batch normalisation: Ẑ[l] and 1/sqrt(σ² + ε) of the last training pass
         hidden = [l < len(layer_units) - 2 for l in range(len(layer_units) - 1)]
         norm = training and batch_norm

@@ -124,7 +124,9 @@ class Network:
         self.n_params = self.n_weights + sum(self.layer_units[1:])
         if self.batch_norm:
             # γ[l], then the running μ[l] and σ²[l] of every hidden layer
-            self.n_params += 3 * sum(self.layer_units[1:-1])
+            self.n_params += sum(self.layer_units[1:-1])
+            self._running_start = self.n_params
+            self.n_params += 2 * sum(self.layer_units[1:-1])
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -292,7 +294,7 @@ class Network:
         L, m = self.n_layers, Y.shape[0]
         Z, A, dZ_buffers, D, M = cache.rows(m)
         if cache.rng is None or D is None:
-            D = M = [None] * (L + 1)
+            D = M = cache.no_masks
         dZ = self.output_layer.delta(A[L], Y, out=dZ_buffers[L])
         dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
         ones = cache.ones[:m]
@@ -375,7 +377,7 @@ class Network:
         self.backward(X, Y, scale, W, dW, db, cache, norm, dnorm)
         if dnorm is not None:
             # the running statistics are no parameters of the cost
-            grad[self.n_params - 2 * sum(self.layer_units[1:-1]) :] = 0.0
+            grad[self._running_start :] = 0.0
         if alpha:
             # d/dW of λ/(2m) ||W||² is λ/m W; the biases are not penalised.
             penalty = cache.penalty
