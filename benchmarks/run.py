@@ -33,6 +33,8 @@ from threadpoolctl import threadpool_info
 
 import skdnn
 from skdnn import DeepNetClassifier
+from skdnn._kernels import backend
+from skdnn._optimizers import SGD, Adam
 
 try:
     import torch
@@ -144,12 +146,15 @@ def matmul_epoch(units, n, batch, dtype):
 # The contenders
 # ----------------------------------------------------------------------------
 def skdnn_fit(X, y, hidden, solver, batch, epochs, **params):
+    # early_stopping=False: the same epochs on the same rows as MLPClassifier
+    # (the default, "auto", would hold a validation split out from 1000 rows)
     return DeepNetClassifier(
         hidden,
         solver=solver,
         batch_size=batch,
         max_iter=epochs,
         n_iter_no_change=np.inf,
+        early_stopping=False,
         random_state=0,
         **params,
     ).fit(X, y)
@@ -209,26 +214,70 @@ def case_large(size):
             common = (X, y, size["hidden"], solver, size["batch"], size["epochs"])
             runs = {
                 "skdnn": lambda c=common: skdnn_fit(*c),
+                "skdnn numpy": lambda c=common: with_kernels("numpy", skdnn_fit, *c),
                 "MLPClassifier": lambda c=common: mlp_fit(*c),
                 "matmul": matmul_epoch(units, size["n"], size["batch"], dtype),
+                "step": step_epoch(units, size["n"], size["batch"], dtype, solver),
+                "step numpy": lambda u=units, d=dtype, s=solver: with_kernels(
+                    "numpy", step_epoch(u, size["n"], size["batch"], d, s)
+                ),
             }
             if torch is not None:
                 runs["torch"] = lambda c=common: torch_fit(*c)
             t = alternate(runs, size["rounds"])
-            per_epoch = {k: v / size["epochs"] for k, v in t.items() if k != "matmul"}
+            per_epoch = {
+                k: v / size["epochs"]
+                for k, v in t.items()
+                if k not in ("matmul", "step", "step numpy")
+            }
             rows.append(
                 dict(
                     solver=solver,
                     dtype=np.dtype(dtype).name,
                     skdnn=per_epoch["skdnn"],
+                    skdnn_numpy=per_epoch["skdnn numpy"],
                     mlp=per_epoch["MLPClassifier"],
                     torch=per_epoch.get("torch"),
                     gflops=flops / per_epoch["skdnn"] / 1e9,
                     matmul_gflops=flops / t["matmul"] / 1e9,
                     ceiling=per_epoch["MLPClassifier"] / t["matmul"],
+                    matmul=t["matmul"],
+                    step=t["step"],
+                    step_numpy=t["step numpy"],
                 )
             )
     return rows
+
+
+def with_kernels(backend, run, *args):
+    """Call ``run(*args)`` with skdnn's optimiser steps forced to ``backend``."""
+    saved = os.environ.get("SKDNN_KERNELS")
+    os.environ["SKDNN_KERNELS"] = backend
+    try:
+        return run(*args)
+    finally:
+        if saved is None:
+            del os.environ["SKDNN_KERNELS"]
+        else:
+            os.environ["SKDNN_KERNELS"] = saved
+
+
+def step_epoch(units, n, batch, dtype, solver):
+    """Time one epoch's optimiser steps alone (L2 folded in), as fit runs them."""
+    network_sizes = list(zip(units[:-1], units[1:], strict=False))
+    n_weights = sum(a * b for a, b in network_sizes)
+    n_params = n_weights + sum(b for _, b in network_sizes)
+    rng = np.random.default_rng(0)
+    theta = (0.01 * rng.standard_normal(n_params)).astype(dtype)
+    grad = (0.01 * rng.standard_normal(n_params)).astype(dtype)
+    optimizer = (SGD if solver == "sgd" else Adam)(n_params, dtype)
+    n_batches = -(-n // batch)
+
+    def run():
+        for _ in range(n_batches):
+            optimizer.update(theta, grad, 1e-9, (n_weights, 1e-4 / batch))
+
+    return run
 
 
 def case_small(size):
@@ -420,6 +469,11 @@ def report(
     size_name, size, large, small, lbfgs, inference, memory, scaling, features, elapsed
 ):
     cpu, versions = machine()
+    kernels = (
+        "compiled (Numba, `skdnn[fast]`)"
+        if backend() == "numba"
+        else "NumPy (Numba not installed)"
+    )
     flag = " --smoke" if size_name == "smoke" else ""
     mib = 2**20
     lines = [
@@ -434,16 +488,21 @@ def report(
         f"## 1. Large net: {size['n']} x {size['features']}, hidden {size['hidden']}, "
         f"{size['classes']} classes, batch {size['batch']}, relu",
         "",
+        f'skdnn\'s optimiser steps: {kernels}. "NumPy only" forces the NumPy '
+        "steps in the same run (`SKDNN_KERNELS=numpy`).",
+        "",
         "| solver | dtype | skdnn s/epoch | MLPClassifier s/epoch | speed-up vs MLP | "
+        "NumPy only s/epoch | its speed-up vs MLP | "
         "PyTorch s/epoch | speed-up vs PyTorch | skdnn GFLOP/s | matmul GFLOP/s | "
         "share of matmul rate | ceiling vs MLP |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in large:
         torch_s = "–" if r["torch"] is None else f"{r['torch']:.3f}"
         lines.append(
             f"| {r['solver']} | {r['dtype']} | {r['skdnn']:.3f} | {r['mlp']:.3f} | "
-            f"{fmt_ratio(r['skdnn'], r['mlp'])} | {torch_s} | "
+            f"{fmt_ratio(r['skdnn'], r['mlp'])} | {r['skdnn_numpy']:.3f} | "
+            f"{fmt_ratio(r['skdnn_numpy'], r['mlp'])} | {torch_s} | "
             f"{fmt_ratio(r['skdnn'], r['torch'])} | {r['gflops']:.1f} | "
             f"{r['matmul_gflops']:.1f} | {r['gflops'] / r['matmul_gflops']:.0%} | "
             f"{r['ceiling']:.2f}x |"
@@ -455,6 +514,27 @@ def report(
         "on preallocated arrays in the same run: the physical limit here. The "
         "ceiling is MLPClassifier's time over the time of those products alone: "
         "the speed-up of a library that spent no time on anything else.",
+        "",
+        "### Where an epoch goes (skdnn, case 1)",
+        "",
+        "| solver | dtype | matrix products | optimiser step (L2 folded in) | "
+        "the rest: activations, bias, softmax, db, batch gather, Python | "
+        "step with NumPy only |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in large:
+        epoch = r["skdnn"]
+        rest = epoch - r["matmul"] - r["step"]
+        lines.append(
+            f"| {r['solver']} | {r['dtype']} | {r['matmul'] / epoch:.0%} | "
+            f"{r['step'] / epoch:.0%} | {rest / epoch:.0%} | "
+            f"{r['step_numpy'] / r['skdnn_numpy']:.0%} of its epoch |"
+        )
+    lines += [
+        "",
+        "Each part is timed alone in the same alternating rounds: the products on "
+        "preallocated arrays, the optimiser's steps of one epoch on a parameter "
+        "vector of the net's size; the rest is the epoch minus both.",
         "",
         "## 2. Small net: digits 1797 x 64, hidden (100,), batch 200, adam",
         "",

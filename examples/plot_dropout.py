@@ -12,7 +12,8 @@ the gap between them, the overfitting, shrinks.
 
 Each panel is drawn by ``LossCurveDisplay``: the training loss J (solid) and,
 from ``early_stopping=True`` with ``n_iter_no_change`` large enough never to
-stop, the validation loss (dashed) and accuracy (dotted, right axis).
+stop, the validation loss (dashed) and, with ``scoring="accuracy"``, the
+validation accuracy (dotted, right axis).
 
 Run ``python examples/plot_dropout.py``. The figure is saved as
 ``plot_dropout.png`` in the directory named by the environment variable
@@ -54,6 +55,7 @@ for ax, dropout in zip(axes, [0.0, 0.5], strict=True):
         (128, 128),
         dropout=dropout,
         early_stopping=True,
+        scoring="accuracy",
         validation_fraction=0.5,
         n_iter_no_change=10_000,
         max_iter=5 if FAST else 150,

@@ -49,8 +49,7 @@ class BaseDeepNet(
 ):
     """Base class of the skdnn estimators. Not for direct use.
 
-    Subclasses implement :meth:`_encode_targets` and :meth:`_score_logits`;
-    their parameters are documented there.
+    Subclasses implement :meth:`_encode_targets`, documented there.
     """
 
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
@@ -72,8 +71,8 @@ class BaseDeepNet(
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
-        init="auto",
-        early_stopping=False,
+        init="glorot",
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -183,7 +182,7 @@ class BaseDeepNet(
 
     def _fit_transaction(self, X, y, sample_weight, incremental, classes=None):
         """Fit, restoring the previous state if anything fails."""
-        if incremental and self.early_stopping:
+        if incremental and self.early_stopping is True:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
@@ -220,6 +219,7 @@ class BaseDeepNet(
                 train_lbfgs(self, data, tasks)
             else:
                 train_stochastic(self, data, rng, random_state, tasks, incremental)
+            self._unscale_targets()
             if context is not None:
                 context.call_on_fit_task_end(
                     estimator=self, reconstruction_attributes={}, **tasks.arguments()
@@ -317,11 +317,24 @@ class BaseDeepNet(
 
         self._network = network
         self._theta = theta
+        Y = self._scale_targets(Y, sample_weight, incremental, first_pass)
         self._remember_views()
         self.n_layers_ = len(layer_units)
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = output
         return TrainingData(X, y, Y, sample_weight), rng, random_state
+
+    def _scale_targets(self, Y, sample_weight, incremental, first_pass):
+        """The targets the network trains on; ``_theta`` is already set up.
+
+        Subclasses that train on transformed targets transform Y here and
+        rewrite ``_theta`` to match; :meth:`_unscale_targets` undoes the latter
+        after training. By default the network trains on Y itself.
+        """
+        return Y
+
+    def _unscale_targets(self):
+        """After training: bring ``_theta`` back to the targets' own units."""
 
     def _mismatch(self, layer_units, incremental):
         """Why the data or the layers no longer fit the network being trained."""
@@ -391,10 +404,6 @@ class BaseDeepNet(
             and not hasattr(self, "feature_names_in_")
             and math.isfinite(X.sum())
         )
-
-    @abstractmethod
-    def _score_logits(self, Z_L, y, sample_weight):
-        """The validation score (higher is better) of logits Z[L] against y."""
 
     @contextmanager
     def _trusted_input(self):

@@ -4,7 +4,6 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 
 from ._base import BaseDeepNet
@@ -82,8 +81,8 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
-        init="auto",
-        early_stopping=False,
+        init="glorot",
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -264,9 +263,6 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
     def _multilabel(self):
         return self._label_binarizer.y_type_.startswith("multilabel")
 
-    def _score_logits(self, Z_L, y, sample_weight):
-        return accuracy_score(y, self._labels(Z_L), sample_weight=sample_weight)
-
     def _labels(self, Z_L):
         """Class labels from output logits (ŷ > 0.5 is Z[L] > 0)."""
         if self.out_activation_ == "softmax":
@@ -351,7 +347,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
 
 fill_docstring(
     DeepNetClassifier,
-    score="accuracy",
+    score="the log loss",
     outputs='"logistic" (binary, multilabel) or "softmax" (multiclass)',
     extra_parameters="""
     class_weight : dict, "balanced" or None, default=None

@@ -1,7 +1,6 @@
 """LossCurveDisplay: the cost J per epoch, the course's first diagnostic plot."""
 
 import numpy as np
-from sklearn.base import is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -36,8 +35,9 @@ class LossCurveDisplay:
     epoch; if it goes up or oscillates, α is too large. With
     ``early_stopping=True`` the validation loss of each epoch is drawn next to
     the training loss (dashed; the gap between them is the overfitting), and
-    the validation score (accuracy for a classifier, R² for a regressor, or
-    ``scoring``) on a second y axis on the right (dotted).
+    with a ``scoring`` (say "accuracy") its validation score on a second y
+    axis on the right (dotted). The default score, minus the validation loss,
+    is not drawn twice.
 
     Use :meth:`from_estimator` to make one from a fitted estimator. All
     parameters are stored as attributes. Requires matplotlib
@@ -95,7 +95,7 @@ class LossCurveDisplay:
     >>> from skdnn import DeepNetClassifier, LossCurveDisplay
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = DeepNetClassifier((8,), learning_rate=0.01, early_stopping=True,
-    ...                         random_state=0).fit(X, y)
+    ...                         scoring="accuracy", random_state=0).fit(X, y)
     >>> display = LossCurveDisplay.from_estimator(clf)
     >>> len(display.line_.get_ydata()) == len(clf.loss_curve_) == clf.n_iter_
     True
@@ -244,7 +244,12 @@ class LossCurveDisplay:
             )
         display = cls(
             loss_curve=net.loss_curve_,
-            validation_scores=getattr(net, "validation_scores_", None),
+            # the default score is minus the validation loss, drawn as a loss
+            validation_scores=(
+                None
+                if getattr(net, "scoring", None) is None
+                else getattr(net, "validation_scores_", None)
+            ),
             estimator_name=net.__class__.__name__ if name is None else name,
             score_name=_score_name(net),
             validation_loss_curve=getattr(net, "validation_loss_curve_", None),
@@ -257,6 +262,4 @@ def _score_name(net):
     scoring = getattr(net, "scoring", None)
     if isinstance(scoring, str):
         return scoring
-    if scoring is not None:
-        return "score"
-    return "R²" if is_regressor(net) else "accuracy"
+    return "score"

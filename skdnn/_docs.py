@@ -67,24 +67,36 @@ PARAMETERS = """\
     epsilon : float, default=1e-8
         Adam's ε.
 
-    init : {"auto", "he", "glorot", "small"}, default="auto"
-        Weight initialisation: "he" draws N(0, 2/n[l-1]), "glorot" draws
-        U(±sqrt(6/(n[l-1] + n[l]))), "small" draws 0.01 N(0, 1); "auto" uses He
-        for ReLU-family layers and Glorot for the others. The biases b[l] are
-        drawn from the same distribution as W[l].
+    init : {"glorot", "he", "auto", "small"}, default="glorot"
+        Weight initialisation: "glorot" draws U(±sqrt(6/(n[l-1] + n[l]))),
+        "he" draws N(0, 2/n[l-1]), "small" draws 0.01 N(0, 1); "auto" uses He
+        for ReLU-family layers and Glorot for the others (the course's rule).
+        The biases b[l] are drawn from the same distribution as W[l]. Glorot
+        is the default because it generalised better on the tables of the
+        learning-quality benchmark (``benchmarks/quality.py``) with 1, 4 and 8
+        ReLU layers, and trains on unscaled input, where He's larger
+        first-layer weights can leave the units dead.
 
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default="auto"
         Set aside ``validation_fraction`` of the training data, stop when its
-        score (``scoring``; by default %(score)s) has not improved by ``tol``
-        for ``n_iter_no_change`` epochs, and keep the weights of the best
-        epoch. "sgd" and "adam" only.
+        score (``scoring``; by default minus the validation loss, %(score)s)
+        has not improved by ``tol`` for ``n_iter_no_change`` epochs, and keep
+        the weights of the best epoch. "auto" does so when the training data
+        has at least 1000 samples, enough to spare a validation set (the
+        learning-quality benchmark, ``benchmarks/quality.py``, measured it to
+        help from there on and to cost accuracy on smaller tables), and never
+        in ``partial_fit``. ``do_early_stopping_`` tells what a fit did.
+        "sgd" and "adam" only. For a classifier the split is stratified by
+        class, or random (with a warning) when a class is too rare for that.
 
     validation_fraction : float, default=0.1
         Share of the training data set aside for early stopping, in (0, 1).
 
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before training stops
-        (or, with the "adaptive" schedule, α is divided by 5).
+        (or, with the "adaptive" schedule, α is divided by 5). Either way fit
+        keeps the weights of the best epoch: the lowest training loss, or the
+        best validation score with early stopping.
 
     tol : float, default=1e-4
         Smallest improvement of the loss (or validation score) that counts. For
@@ -119,10 +131,13 @@ PARAMETERS = """\
 
     scoring : str, callable or None, default=None
         The validation score of early stopping: a scikit-learn scorer name
-        (e.g. "neg_log_loss", "balanced_accuracy", "neg_mean_absolute_error") or
-        a callable ``scorer(estimator, X, y)`` (e.g. from ``make_scorer``);
-        higher is better. None is %(score)s, computed from the logits without
-        a second forward pass.
+        (e.g. "accuracy", "balanced_accuracy", "r2") or a callable
+        ``scorer(estimator, X, y)`` (e.g. from ``make_scorer``); higher is
+        better. None is minus the validation loss (%(score)s), computed from
+        the logits without a second forward pass: unlike accuracy, the loss
+        keeps improving while the predictions grow more confident, so it
+        stops neither too early on small validation sets nor after the model
+        has started to overfit.
 
     dropout : float or list of float, default=0.0
         Inverted dropout on the hidden activations: each training step keeps
@@ -165,7 +180,8 @@ ATTRIBUTES = """\
         The output activation g[L]: %(outputs)s.
 
     loss_ : float
-        The cost J at the end of training.
+        The cost J of the last epoch (or iteration). The weights kept are
+        those of the best epoch, which may be an earlier one.
 
     best_loss_ : float or None
         The smallest training cost reached; None with early stopping.
@@ -176,8 +192,8 @@ ATTRIBUTES = """\
         with its own L2 term (see ``alpha``), weighted by the batch's samples.
 
     validation_scores_ : list of float or None
-        The validation score (``scoring``; by default %(score)s) after each
-        epoch, with early stopping.
+        The validation score (``scoring``; by default minus the validation
+        loss) after each epoch, with early stopping.
 
     validation_loss_curve_ : list of float or None
         The validation loss after each epoch, with early stopping: the data
@@ -199,6 +215,10 @@ ATTRIBUTES = """\
 
     best_validation_score_ : float or None
         The best validation score, with early stopping.
+
+    do_early_stopping_ : bool
+        Whether the last fit held a validation split out (see
+        ``early_stopping``).
 
     n_iter_ : int
         Epochs (or L-BFGS iterations) run by the last ``fit``; counts the calls

@@ -354,12 +354,31 @@ class Network:
         )[0]
 
     def cost_and_gradient(
-        self, theta, X, Y, sample_weight, alpha, grad, cache, total_weight=None
+        self,
+        theta,
+        X,
+        Y,
+        sample_weight,
+        alpha,
+        grad,
+        cache,
+        total_weight=None,
+        *,
+        penalty_in_step=False,
+        weight_norm_sq=None,
     ):
         """The cost J (see :meth:`cost`) and its gradient dJ/dtheta.
 
-        Parameters are those of :meth:`cost`, plus ``grad``, an ndarray of shape
-        (n_params,) written in place with the gradient.
+        Parameters are those of :meth:`cost`, plus:
+
+        grad : ndarray of shape (n_params,)
+            Written in place with the gradient.
+        penalty_in_step : bool, default=False
+            Leave the L2 term λ/m W out of ``grad``: the optimiser step adds it
+            (see :meth:`skdnn._optimizers.SGD.update`), saving a pass.
+        weight_norm_sq : float, default=None
+            ||W||² of ``theta``'s weights, if already known (the optimiser step
+            returns it); else it is computed for the cost's L2 term.
 
         Returns
         -------
@@ -367,7 +386,7 @@ class Network:
             The cost.
         """
         J, total_weight = self._forward_cost(
-            theta, X, Y, sample_weight, alpha, cache, total_weight
+            theta, X, Y, sample_weight, alpha, cache, total_weight, weight_norm_sq
         )
         W, _, norm = self._views(cache, theta)
         dW, db, dnorm = self._views(cache, grad, slot=1)
@@ -378,7 +397,7 @@ class Network:
         if dnorm is not None:
             # the running statistics are no parameters of the cost
             grad[self._running_start :] = 0.0
-        if alpha:
+        if alpha and not penalty_in_step:
             # d/dW of λ/(2m) ||W||² is λ/m W; the biases are not penalised.
             penalty = cache.penalty
             if penalty is None or penalty.dtype != grad.dtype:
@@ -387,7 +406,17 @@ class Network:
             grad[: self.n_weights] += penalty
         return J
 
-    def _forward_cost(self, theta, X, Y, sample_weight, alpha, cache, total_weight):
+    def _forward_cost(
+        self,
+        theta,
+        X,
+        Y,
+        sample_weight,
+        alpha,
+        cache,
+        total_weight,
+        weight_norm_sq=None,
+    ):
         """(J, sum_i s_i) after a training forward pass over the batch."""
         W, b, norm = self._views(cache, theta)
         m = X.shape[0]
@@ -401,8 +430,10 @@ class Network:
         if total_weight is None:
             total_weight = m if sample_weight is None else float(sample_weight.sum())
         if alpha:
-            weights = theta[: self.n_weights]
-            loss += 0.5 * alpha * float(weights @ weights)
+            if weight_norm_sq is None:
+                weights = theta[: self.n_weights]
+                weight_norm_sq = float(weights @ weights)
+            loss += 0.5 * alpha * weight_norm_sq
         return loss / total_weight, total_weight
 
     def _views(self, cache, vector, slot=0):

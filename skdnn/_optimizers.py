@@ -1,9 +1,18 @@
 """Gradient-descent solvers on the flat parameter vector, simplest first.
 
 Each optimiser keeps its own state (velocity, moments) as flat vectors the size
-of ``theta`` and updates the whole network in place with one vectorised step,
-``update(theta, grad, learning_rate)``. The step size α comes from a
-:class:`LearningRateSchedule`.
+of ``theta`` and updates the whole network in place,
+``update(theta, grad, learning_rate, penalty=None)``. The step size α comes
+from a :class:`LearningRateSchedule`.
+
+One step makes 5-8 elementwise passes over the parameters. Done one pass at a
+time over the whole vector, each pass streams every array from memory; done
+block by block, all of a block's passes run while it sits in the CPU cache. So
+the steps walk ``theta`` in blocks of :data:`BLOCK` parameters, and fold in the
+L2 gradient λ/m W (``penalty``), which would otherwise be one more pass of its
+own. The arithmetic is the same, element for element, as the unblocked form,
+so the parameters are bit-identical. With ``skdnn[fast]`` installed the same
+step runs as one compiled loop (:mod:`skdnn._kernels`).
 
 The updates are in-place NumPy operations into preallocated buffers. They stay
 away from SciPy's BLAS (``scipy.linalg.blas``): NumPy and SciPy each ship their
@@ -12,6 +21,39 @@ batch makes their spinning threads fight over the cores.
 """
 
 import numpy as np
+
+from . import _kernels
+
+# Parameters per block: 16k float64 are 128 KiB per array, and a step touches
+# four or five arrays, which together stay in a 1-2 MiB L2 cache.
+BLOCK = 1 << 14
+
+
+def _blocks(n_params, n_weights, size=BLOCK):
+    """(start, stop, penalised) of each block; no block straddles n_weights."""
+    blocks = []
+    for start in range(0, n_params, size):
+        stop = min(start + size, n_params)
+        if start < n_weights < stop:
+            blocks += [(start, n_weights, True), (n_weights, stop, False)]
+        else:
+            blocks.append((start, stop, start < n_weights))
+    return blocks
+
+
+class _Step:
+    """What the optimisers share: the blocks, the kernels, the penalty."""
+
+    def _prepare(self, theta, penalty):
+        """The blocks of this step, n_weights and the penalty's λ/m (or 0, 0)."""
+        n_weights, coef = (0, 0.0) if penalty is None else penalty
+        if not coef:
+            n_weights = 0
+        key = (theta.shape[0], n_weights)
+        if getattr(self, "_blocks_key", None) != key:
+            self._blocks_key = key
+            self._blocks = _blocks(*key)
+        return self._blocks, n_weights, coef
 
 
 class LearningRateSchedule:
@@ -51,7 +93,7 @@ class LearningRateSchedule:
         return False
 
 
-class SGD:
+class SGD(_Step):
     """Gradient descent with (Nesterov) momentum.
 
     v = μ v - α dθ, then θ = θ + v, or with Nesterov's momentum
@@ -76,21 +118,69 @@ class SGD:
         self.velocity = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
 
-    def update(self, theta, grad, learning_rate):
-        """One step: update ``theta`` in place from ``grad``."""
-        step, v, mu = self._step, self.velocity, self.momentum
-        np.multiply(grad, learning_rate, out=step)
-        v *= mu
-        v -= step
-        if self.nesterov:
-            theta -= step
-            np.multiply(v, mu, out=step)
-            theta += step
-        else:
-            theta += v
+    def update(self, theta, grad, learning_rate, penalty=None):
+        """One step: update ``theta`` in place from ``grad``.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (n_params,)
+            The parameters, updated in place.
+        grad : ndarray of shape (n_params,)
+            dJ/dθ of the batch, without the L2 term if ``penalty`` is given
+            (then it is used as scratch space).
+        learning_rate : float
+            α.
+        penalty : (int, float) or None, default=None
+            (n_weights, λ/m): add λ/m θ to the gradient of ``theta[:n_weights]``.
+
+        Returns
+        -------
+        float or None
+            With ``penalty``, ||W||² of the updated weights ``theta[:n_weights]``
+            (the next batch's L2 cost term); else None.
+        """
+        blocks, n_weights, coef = self._prepare(theta, penalty)
+        kernel = _kernels.sgd_step()
+        if kernel is not None:
+            dtype = theta.dtype.type
+            sq = kernel(
+                theta,
+                grad,
+                self.velocity,
+                n_weights,
+                dtype(coef),
+                dtype(learning_rate),
+                dtype(self.momentum),
+                self.nesterov,
+            )
+            return None if penalty is None else sq
+        step, v, mu, nesterov = self._step, self.velocity, self.momentum, self.nesterov
+        sq = 0.0
+        for start, stop, penalised in blocks:
+            th, g, s, vv = (
+                theta[start:stop],
+                grad[start:stop],
+                step[start:stop],
+                v[start:stop],
+            )
+            if penalised:
+                np.multiply(th, coef, out=s)
+                g += s
+            np.multiply(g, learning_rate, out=s)
+            vv *= mu
+            vv -= s
+            if nesterov:
+                th -= s
+                np.multiply(vv, mu, out=s)
+                th += s
+            else:
+                th += vv
+            if penalised:
+                sq += float(th @ th)
+        return None if penalty is None else sq
 
 
-class Adam:
+class Adam(_Step):
     """Adam: momentum and RMSprop with bias correction (Kingma & Ba, 2014).
 
     m = β1 m + (1 - β1) dθ,  v = β2 v + (1 - β2) dθ²,
@@ -132,19 +222,57 @@ class Adam:
         """The second moment estimate v (a copy)."""
         return self._w * (1.0 - self.beta_2)
 
-    def update(self, theta, grad, learning_rate):
-        """One step: update ``theta`` in place from ``grad``."""
-        step, u, w, b1, b2 = self._step, self._u, self._w, self.beta_1, self.beta_2
+    def update(self, theta, grad, learning_rate, penalty=None):
+        """One step: update ``theta`` in place from ``grad``.
+
+        Parameters and return value are those of :meth:`SGD.update`.
+        """
+        blocks, n_weights, coef = self._prepare(theta, penalty)
+        b1, b2 = self.beta_1, self.beta_2
         self.t += 1
-        u *= b1
-        u += grad
-        w *= b2
-        np.square(grad, out=step)
-        w += step
         root = float(np.sqrt(1.0 - b2))
         lr_t = learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        np.sqrt(w, out=step)
-        step += self.epsilon / root
-        np.divide(u, step, out=step)
-        step *= float(lr_t * (1.0 - b1) / root)
-        theta -= step
+        scale = float(lr_t * (1.0 - b1) / root)
+        epsilon = self.epsilon / root
+        kernel = _kernels.adam_step()
+        if kernel is not None:
+            dtype = theta.dtype.type
+            sq = kernel(
+                theta,
+                grad,
+                self._u,
+                self._w,
+                n_weights,
+                dtype(coef),
+                dtype(b1),
+                dtype(b2),
+                dtype(epsilon),
+                dtype(scale),
+            )
+            return None if penalty is None else sq
+        step, u, w = self._step, self._u, self._w
+        sq = 0.0
+        for start, stop, penalised in blocks:
+            th, g, s, uu, ww = (
+                theta[start:stop],
+                grad[start:stop],
+                step[start:stop],
+                u[start:stop],
+                w[start:stop],
+            )
+            if penalised:
+                np.multiply(th, coef, out=s)
+                g += s
+            uu *= b1
+            uu += g
+            ww *= b2
+            np.square(g, out=s)
+            ww += s
+            np.sqrt(ww, out=s)
+            s += epsilon
+            np.divide(uu, s, out=s)
+            s *= scale
+            th -= s
+            if penalised:
+                sq += float(th @ th)
+        return None if penalty is None else sq

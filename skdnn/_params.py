@@ -44,7 +44,7 @@ PARAMETER_CONSTRAINTS = {
     "beta_2": [Interval(Real, 0, 1, closed="left")],
     "epsilon": [Interval(Real, 0, None, closed="neither")],
     "init": [StrOptions({"auto", "he", "glorot", "small"})],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [
         Interval(Integral, 1, None, closed="left"),

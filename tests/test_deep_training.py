@@ -225,18 +225,24 @@ EARLY = dict(early_stopping=True, validation_fraction=0.3, max_iter=100)
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_scoring_changes_which_epoch_is_kept(seed):
-    accuracy = DeepNetClassifier((64,), random_state=seed, **EARLY)
+    accuracy = DeepNetClassifier((64,), scoring="accuracy", random_state=seed, **EARLY)
     accuracy.fit(X_NOISY, Y_NOISY)
-    loss = DeepNetClassifier((64,), scoring="neg_log_loss", random_state=seed, **EARLY)
+    loss = DeepNetClassifier((64,), random_state=seed, **EARLY)
     loss.fit(X_NOISY, Y_NOISY)
     best = [int(np.argmax(m.validation_scores_)) for m in (accuracy, loss)]
     assert best[0] != best[1]
     assert not np.allclose(accuracy.coefs_[0], loss.coefs_[0])
-    # the log-loss scorer's scores are the negated validation losses
+    # the default score is minus the validation loss, i.e. the log-loss scorer's
     np.testing.assert_allclose(
-        loss.validation_scores_, -np.array(loss.validation_loss_curve_), rtol=1e-9
+        loss.validation_scores_, -np.array(loss.validation_loss_curve_), rtol=1e-12
     )
     assert loss.best_validation_score_ == max(loss.validation_scores_)
+    scorer = DeepNetClassifier(
+        (64,), scoring="neg_log_loss", random_state=seed, **EARLY
+    ).fit(X_NOISY, Y_NOISY)
+    np.testing.assert_allclose(
+        scorer.validation_scores_, loss.validation_scores_, rtol=1e-9
+    )
 
 
 def test_validation_loss_of_the_regressor_is_half_the_squared_error():
@@ -309,11 +315,13 @@ def test_summary_before_fit_marks_what_x_and_y_decide():
 
 
 def test_diagnose_shows_dead_relu_units_under_a_too_high_learning_rate():
-    params = dict(hidden_layer_sizes=(64, 64), solver="sgd", max_iter=20)
-    sane = DeepNetClassifier(learning_rate=0.01, random_state=0, **params)
+    params = dict(hidden_layer_sizes=(64, 64), solver="sgd", random_state=0)
+    sane = DeepNetClassifier(learning_rate=0.01, max_iter=20, **params)
     sane.fit(X_DIGITS, Y_DIGITS)
-    wild = DeepNetClassifier(learning_rate=1.0, random_state=0, **params)
-    wild.fit(X_DIGITS, Y_DIGITS)
+    # partial_fit keeps the last weights (fit would go back to the best epoch)
+    wild = DeepNetClassifier(learning_rate=1.0, **params)
+    for _ in range(20):
+        wild.partial_fit(X_DIGITS, Y_DIGITS, classes=np.unique(Y_DIGITS))
     dead_sane = [row["dead"] for row in sane.diagnose(X_DIGITS).rows[:2]]
     dead_wild = [row["dead"] for row in wild.diagnose(X_DIGITS).rows[:2]]
     assert max(dead_sane) < 0.2

@@ -61,14 +61,28 @@ def test_from_estimator_draws_the_loss_curve(data, estimator):
     assert len(display.figure_.axes) == 1
 
 
+@ESTIMATORS
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_default_score_is_drawn_once_as_the_validation_loss(data, estimator):
+    clf = _fit(_net(estimator, early_stopping=True, validation_fraction=0.2), data)
+    display = LossCurveDisplay.from_estimator(clf)
+    # minus the validation loss is the default score: no twin axis repeats it
+    assert display.validation_line_ is None and display.validation_ax_ is None
+    np.testing.assert_array_equal(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_curve_
+    )
+    assert len(display.figure_.axes) == 1
+
+
 @pytest.mark.parametrize(
     "estimator, score",
-    [(DeepNetClassifier, "accuracy"), (DeepNetRegressor, "R²")],
+    [(DeepNetClassifier, "accuracy"), (DeepNetRegressor, "r2")],
     ids=["classifier", "regressor"],
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_from_estimator_draws_validation_scores_on_a_twin_axis(data, estimator, score):
-    clf = _fit(_net(estimator, early_stopping=True, validation_fraction=0.2), data)
+    net = _net(estimator, early_stopping=True, validation_fraction=0.2, scoring=score)
+    clf = _fit(net, data)
     display = LossCurveDisplay.from_estimator(clf, name="net")
 
     np.testing.assert_array_equal(display.line_.get_ydata(), clf.loss_curve_)

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.base import clone, is_classifier
 from sklearn.datasets import load_iris, make_friedman1
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -162,7 +163,7 @@ IN_ORDER = dict(
 def test_partial_fit_equals_fit(any_target, solver, k, weighted):
     case = any_target
     w = np.random.default_rng(0).uniform(0.5, 2.0, len(case.y)) if weighted else None
-    params = dict(IN_ORDER, solver=solver, batch_size=None)
+    params = dict(IN_ORDER, solver=solver, batch_size=None, **_raw_targets(case))
     fitted = _fit_quietly(
         case.Estimator(max_iter=k, **params), case.X, case.y, sample_weight=w
     )
@@ -278,6 +279,25 @@ def _validation_split(case):
     )
 
 
+def _raw_targets(case):
+    """Train a regressor on y as given: for tests of exact arithmetic.
+
+    Target scaling folds (y - mean) / std into the output layer after every fit
+    (exact up to rounding), and partial_fit scales by its first call's data.
+    """
+    return {} if is_classifier(case.Estimator()) else {"scale_target": False}
+
+
+def _validation_score(model, X, y):
+    """The default validation score: minus the mean loss of the output layer."""
+    if is_classifier(model):
+        return -log_loss(y, model.predict_proba(X), labels=model.classes_)
+    residual = np.asarray(model.predict(X)).reshape(len(X), -1) - np.reshape(
+        y, (len(X), -1)
+    )
+    return -0.5 * np.mean(np.sum(residual**2, axis=1))
+
+
 def test_early_stopping_records_scores_and_keeps_best_weights(case):
     model = case.Estimator(**EARLY).fit(case.X, case.y)
     scores = model.validation_scores_
@@ -289,20 +309,22 @@ def test_early_stopping_records_scores_and_keeps_best_weights(case):
     assert int(np.argmax(scores)) + 1 < model.n_iter_
     assert scores[-1] < max(scores)
     # ...and the model kept the best epoch's weights: the held-out part, which
-    # fit never trains on, scores the best score (accuracy or R²), not the last
+    # fit never trains on, scores the best score (minus the loss), not the last
     _, X_val, _, y_val = _validation_split(case)
-    assert model.score(X_val, y_val) == pytest.approx(
-        model.best_validation_score_, rel=1e-12
+    assert _validation_score(model, X_val, y_val) == pytest.approx(
+        model.best_validation_score_, rel=1e-9
     )
-    assert model.best_validation_score_ > 0.7
+    assert model.validation_loss_curve_ == pytest.approx([-s for s in scores])
+    assert model.score(X_val, y_val) > 0.7
 
 
 def test_early_stopping_weights_are_those_of_the_best_epoch(case):
-    model = case.Estimator(**EARLY).fit(case.X, case.y)
+    early = dict(EARLY, **_raw_targets(case))
+    model = case.Estimator(**early).fit(case.X, case.y)
     scores = model.validation_scores_
     best = int(np.argmax(scores))
     assert best + 1 < model.n_iter_
-    truncated = _fit(case, **dict(EARLY, max_iter=best + 1))
+    truncated = _fit(case, **dict(early, max_iter=best + 1))
     assert truncated.validation_scores_ == scores[: best + 1]
     _assert_weights(model, truncated)
 
@@ -311,14 +333,14 @@ def test_early_stopping_weights_are_those_of_the_best_epoch(case):
     # n_iter_ epochs those of the last epoch, and the score of each on the
     # held-out part is the score recorded for its epoch.
     X_train, X_val, y_train, y_val = _validation_split(case)
-    plain = dict(EARLY, early_stopping=False)
+    plain = dict(early, early_stopping=False)
     at_best = case.Estimator(**dict(plain, max_iter=best + 1))
     _fit_quietly(at_best, X_train, y_train)
     _assert_weights(model, at_best, rtol=1e-12, atol=1e-14)
     last = case.Estimator(**dict(plain, max_iter=model.n_iter_))
     _fit_quietly(last, X_train, y_train)
     assert _weights_differ(model, last)
-    assert last.score(X_val, y_val) == pytest.approx(scores[-1], rel=1e-12)
+    assert _validation_score(last, X_val, y_val) == pytest.approx(scores[-1], rel=1e-9)
     assert scores[-1] < scores[best]
 
 
@@ -591,7 +613,9 @@ def test_epoch_steps_once_per_batch_of_consecutive_rows(case, batch_size):
     # last one shorter), the same as partial_fit on each slice in turn: Adam's
     # bias correction counts the steps, so a different count changes the path.
     X, y = case.X[::3], case.y[::3]  # 50 samples, of every class
-    params = dict(hidden_layer_sizes=(8,), learning_rate=0.01, shuffle=False)
+    params = dict(
+        hidden_layer_sizes=(8,), learning_rate=0.01, shuffle=False, **_raw_targets(case)
+    )
     params.update(random_state=0)
     model = _fit_quietly(
         case.Estimator(batch_size=batch_size, max_iter=2, **params), X, y

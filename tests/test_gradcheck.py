@@ -299,8 +299,16 @@ def test_regressor_gradients_with_per_layer_activations_and_no_hidden_layer():
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 def test_fitted_regressor_is_checked_at_its_weights(monkeypatch, solver):
     X, y = _regression_data(2)
+    # scale_target=False: with scaling, the check runs on the scaled output
+    # layer that training sees (tested in test_regressor.py)
     reg = DeepNetRegressor(
-        (5,), activation="tanh", alpha=0.2, solver=solver, max_iter=20, random_state=0
+        (5,),
+        activation="tanh",
+        alpha=0.2,
+        solver=solver,
+        max_iter=20,
+        scale_target=False,
+        random_state=0,
     )
     _fit_quietly(reg, X, y)
     theta = _flat(reg)
@@ -317,7 +325,9 @@ def _pipeline(kind):
         network = DeepNetClassifier((5,), activation="tanh", alpha=0.1, random_state=0)
         X, y = _data("multiclass")
     else:
-        network = DeepNetRegressor((5,), activation="tanh", alpha=0.1, random_state=0)
+        network = DeepNetRegressor(
+            (5,), activation="tanh", alpha=0.1, scale_target=False, random_state=0
+        )
         X, y = _regression_data(2)
     # Far from standardised, so the scaler visibly changes X.
     X = 10.0 * X + 3.0

@@ -12,6 +12,7 @@ reports the squared error averaged over the outputs, 1/(2m) sum_i ||ŷ_i - y_i||
 compared with that relation, and its parameters with skdnn's.
 """
 
+import functools
 import warnings
 
 import numpy as np
@@ -62,7 +63,11 @@ def _pair(kind, activation, hidden=(6, 4), **params):
     """
     X, y = _data(kind)
     regression = kind.startswith("regression")
-    ours_class = DeepNetRegressor if regression else DeepNetClassifier
+    ours_class = (
+        functools.partial(DeepNetRegressor, scale_target=False)
+        if regression
+        else DeepNetClassifier
+    )
     theirs_class = MLPRegressor if regression else MLPClassifier
     common = dict(
         solver="sgd",
@@ -222,6 +227,7 @@ EARLY = dict(
     validation_fraction=0.3,
     n_iter_no_change=np.inf,
     max_iter=12,
+    init="auto",  # a run whose best epoch is not its last
     random_state=0,
 )
 
@@ -271,7 +277,8 @@ def _check_weighted_scores(model, train, validation, score, **partial_fit_kwargs
 def test_classifier_early_stopping_scores_weighted_accuracy_with_sample_weight():
     X, y = _classification()
     sw = np.random.default_rng(0).choice([0.2, 1.0, 6.0], size=len(y))
-    clf = _quietly(DeepNetClassifier(**EARLY).fit, X, y, sample_weight=sw)
+    clf = DeepNetClassifier(scoring="accuracy", **EARLY)
+    clf = _quietly(clf.fit, X, y, sample_weight=sw)
     X_train, X_val, y_train, y_val, sw_train, sw_val = _validation_split(
         0, EARLY["validation_fraction"], True, X, y, sw
     )
@@ -286,7 +293,8 @@ def test_classifier_early_stopping_scores_weighted_accuracy_with_sample_weight()
 
 def test_classifier_early_stopping_scores_weighted_accuracy_with_class_weight():
     X, y = _classification()
-    clf = _quietly(DeepNetClassifier(class_weight={0: 1.0, 1: 5.0}, **EARLY).fit, X, y)
+    clf = DeepNetClassifier(class_weight={0: 1.0, 1: 5.0}, scoring="accuracy", **EARLY)
+    clf = _quietly(clf.fit, X, y)
     X_train, X_val, y_train, y_val = _validation_split(
         0, EARLY["validation_fraction"], True, X, y
     )
@@ -307,7 +315,8 @@ def test_regressor_early_stopping_scores_weighted_r2():
     y = X[:, 0] + np.tanh(X[:, 1]) + noise
     # heavy weights on the noisy samples change R² a lot
     sw = np.where(X[:, 4] > 0, 5.0, 0.5)
-    reg = _quietly(DeepNetRegressor(**EARLY).fit, X, y, sample_weight=sw)
+    reg = DeepNetRegressor(scoring="r2", scale_target=False, **EARLY)
+    reg = _quietly(reg.fit, X, y, sample_weight=sw)
     X_train, X_val, y_train, y_val, sw_train, sw_val = _validation_split(
         0, EARLY["validation_fraction"], False, X, y, sw
     )

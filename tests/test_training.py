@@ -111,6 +111,7 @@ def test_alpha_is_applied_per_mini_batch(batch_size):
         batch_size=batch_size,
         shuffle=False,
         max_iter=1,
+        init="he",  # weights large enough for the penalty to show
         random_state=0,
     )
     with pytest.warns(ConvergenceWarning):

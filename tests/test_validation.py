@@ -650,34 +650,30 @@ def test_partial_fit_validates_hyperparameters(estimator, params, match):
         estimator(**params).partial_fit(X_IRIS, _target(estimator), **classes)
 
 
-@pytest.mark.parametrize(
-    "n_per_class, validation_fraction, match",
-    [
-        (2, 0.1, r"test_size = 1 should be greater or equal to the number of classes"),
-        (
-            [10, 10, 1],
-            0.2,
-            "least populated class.* only 1 member",
-        ),
-    ],
-    ids=["validation-set-smaller-than-classes", "class-with-one-sample"],
-)
-def test_early_stopping_with_too_few_samples_per_class(
-    n_per_class, validation_fraction, match
-):
-    counts = np.broadcast_to(n_per_class, 3)
-    rows = np.concatenate(
+def _rows_per_class(counts):
+    counts = np.broadcast_to(counts, 3)
+    return np.concatenate(
         [np.flatnonzero(Y_IRIS == c)[:n] for c, n in enumerate(counts)]
     )
-    clf = DeepNetClassifier(
-        **SMALL, early_stopping=True, validation_fraction=validation_fraction
-    )
-    with pytest.raises(ValueError) as excinfo:
+
+
+def test_early_stopping_falls_back_to_a_random_split_for_a_rare_class():
+    rows = _rows_per_class([10, 10, 1])
+    clf = DeepNetClassifier(**SMALL, early_stopping=True, validation_fraction=0.2)
+    with pytest.warns(UserWarning, match="cannot be stratified by class") as record:
         _quiet(clf.fit, X_IRIS[rows], Y_IRIS[rows])
-    message = str(excinfo.value)
-    assert "early_stopping=True cannot set aside validation_fraction=" in message
-    assert re.search(match, message)
-    assert "early_stopping=False" in message
+    assert "only 1 member" in str(record[0].message)
+    assert clf.do_early_stopping_ and len(clf.classes_) == 3
+
+
+def test_early_stopping_without_room_for_a_validation_set_says_so():
+    rows = _rows_per_class(2)  # 6 samples: a tenth of them is 1
+    clf = DeepNetClassifier(**SMALL, early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="validation set for early stopping has 1"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            _quiet(clf.fit, X_IRIS[rows], Y_IRIS[rows])
+    assert not hasattr(clf, "coefs_")
 
 
 # ----------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""The fused optimiser steps: blocked NumPy, and compiled Numba where installed.
+
+The NumPy step is the reference: walked in cache-sized blocks, with the L2
+gradient folded in, it must give exactly the parameters of the textbook
+whole-vector step with the penalty added to the gradient first. The compiled
+step must give the same parameters as the NumPy one.
+"""
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from skdnn import DeepNetClassifier, DeepNetRegressor, _kernels
+from skdnn._optimizers import BLOCK, SGD, Adam
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+BACKENDS = [
+    "numpy",
+    pytest.param(
+        "numba",
+        marks=pytest.mark.skipif(
+            not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])"
+        ),
+    ),
+]
+
+X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
+X_DIGITS = X_DIGITS / 16.0
+
+
+def _textbook_sgd(theta, grad, velocity, lr, mu, nesterov):
+    step = grad * lr
+    velocity *= mu
+    velocity -= step
+    if nesterov:
+        theta -= step
+        theta += velocity * mu
+    else:
+        theta += velocity
+
+
+def _textbook_adam(theta, grad, u, w, lr, t, b1, b2, eps):
+    u *= b1
+    u += grad
+    w *= b2
+    w += np.square(grad)
+    root = float(np.sqrt(1.0 - b2))
+    lr_t = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+    step = np.sqrt(w)
+    step += eps / root
+    step = u / step
+    step *= float(lr_t * (1.0 - b1) / root)
+    theta -= step
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kind", ["sgd", "nesterov", "adam"])
+def test_fused_step_equals_the_textbook_step_bit_for_bit(
+    backend, dtype, kind, monkeypatch
+):
+    monkeypatch.setenv("SKDNN_KERNELS", backend)
+    rng = np.random.default_rng(0)
+    n_params, n_weights = 2 * BLOCK + 123, BLOCK + 7  # blocks straddle n_weights
+    theta = rng.standard_normal(n_params).astype(dtype)
+    expected = theta.copy()
+    if kind == "adam":
+        optimizer = Adam(n_params, dtype)
+        u, w = np.zeros(n_params, dtype), np.zeros(n_params, dtype)
+    else:
+        optimizer = SGD(n_params, dtype, momentum=0.9, nesterov=kind == "nesterov")
+        velocity = np.zeros(n_params, dtype)
+    coef = 1e-3 / 64
+    for t in range(1, 4):
+        grad = rng.standard_normal(n_params).astype(dtype)
+        full = grad.copy()
+        full[:n_weights] += expected[:n_weights] * coef
+        if kind == "adam":
+            _textbook_adam(expected, full, u, w, 0.01, t, 0.9, 0.999, 1e-8)
+        else:
+            _textbook_sgd(expected, full, velocity, 0.01, 0.9, kind == "nesterov")
+        norm_sq = optimizer.update(theta, grad, 0.01, (n_weights, coef))
+        np.testing.assert_array_equal(theta, expected)
+        weights = expected[:n_weights].astype(np.float64)
+        assert norm_sq == pytest.approx(float(weights @ weights), rel=1e-6)
+    assert optimizer.update(theta, grad, 0.01) is None
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="adam"),
+        dict(solver="sgd", alpha=1e-2),
+        dict(solver="sgd", nesterovs_momentum=False, alpha=0.0),
+        dict(solver="adam", max_grad_norm=1.0),
+        dict(solver="adam", batch_norm=True, dropout=0.2),
+    ],
+)
+def test_compiled_and_numpy_training_give_the_same_network(dtype, params, monkeypatch):
+    X = X_DIGITS.astype(dtype)
+    nets = {}
+    for backend in ["numpy", "numba"]:
+        monkeypatch.setenv("SKDNN_KERNELS", backend)
+        nets[backend] = DeepNetClassifier(
+            (200, 40), max_iter=3, early_stopping=False, random_state=0, **params
+        ).fit(X, Y_DIGITS)
+    reference, compiled = nets["numpy"], nets["numba"]
+    for p, q in zip(
+        reference.coefs_ + reference.intercepts_,
+        compiled.coefs_ + compiled.intercepts_,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_allclose(reference.loss_curve_, compiled.loss_curve_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_cost_with_the_folded_penalty_is_the_cost(backend, monkeypatch):
+    """loss_curve_ still includes λ/(2m)||W||², now taken from the step."""
+    monkeypatch.setenv("SKDNN_KERNELS", backend)
+    X, y = X_DIGITS[:300], Y_DIGITS[:300]
+    params = dict(batch_size=None, max_iter=4, early_stopping=False, random_state=0)
+    folded = DeepNetRegressor((16,), alpha=5.0, **params).fit(X, y.astype(float))
+    # max_grad_norm that never clips takes the unfolded path: same steps
+    unfolded = DeepNetRegressor((16,), alpha=5.0, max_grad_norm=1e300, **params)
+    unfolded.fit(X, y.astype(float))
+    np.testing.assert_allclose(folded.loss_curve_, unfolded.loss_curve_, rtol=1e-12)
+    np.testing.assert_array_equal(folded.coefs_[0], unfolded.coefs_[0])
+    without = DeepNetRegressor((16,), alpha=0.0, **params).fit(X, y.astype(float))
+    assert folded.loss_curve_[0] > without.loss_curve_[0] + 1e-3  # the term is there
+
+
+def test_kernels_switch_is_validated(monkeypatch):
+    monkeypatch.setenv("SKDNN_KERNELS", "gpu")
+    with pytest.raises(ValueError, match="SKDNN_KERNELS='gpu'"):
+        DeepNetClassifier((4,), max_iter=1).fit(X_DIGITS[:50], Y_DIGITS[:50])
+    monkeypatch.setenv("SKDNN_KERNELS", "numpy")
+    assert _kernels.backend() == "numpy"
+
+
+def test_asking_for_numba_without_it_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba fails
+    monkeypatch.setattr(_kernels, "_COMPILED", {})
+    monkeypatch.setenv("SKDNN_KERNELS", "auto")
+    assert _kernels.backend() == "numpy"
+    monkeypatch.setenv("SKDNN_KERNELS", "numba")
+    with pytest.raises(ImportError, match=r'pip install "skdnn\[fast\]"'):
+        _kernels.backend()
