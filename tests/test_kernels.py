@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
+import skdnn
 from skdnn import DeepNetClassifier, DeepNetRegressor, _kernels
 from skdnn._optimizers import BLOCK, SGD, Adam
 
@@ -146,6 +147,8 @@ def test_kernels_switch_is_validated(monkeypatch):
 
 def test_asking_for_numba_without_it_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba fails
+    monkeypatch.setitem(sys.modules, "skdnn._numba_steps", None)
+    monkeypatch.delattr(skdnn, "_numba_steps", raising=False)
     monkeypatch.setattr(_kernels, "_COMPILED", {})
     monkeypatch.setenv("SKDNN_KERNELS", "auto")
     assert _kernels.backend() == "numpy"
