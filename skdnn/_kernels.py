@@ -1,11 +1,16 @@
-"""Optional compiled optimiser steps (``pip install "skdnn[fast]"``, Numba).
+"""Optional compiled kernels (``pip install "skdnn[fast]"``, Numba).
 
-The NumPy steps in :mod:`skdnn._optimizers` are the reference. When Numba is
-importable, the same steps run as one serial compiled loop over the
-parameters: the L2 gradient, the moments and the update of each parameter in
-registers, one pass over memory instead of several. The loops do the NumPy
-steps' arithmetic in the same order and in the parameters' dtype, so both paths
-give the same parameters to rounding.
+The NumPy code is the reference. When Numba is importable, two kinds of
+elementwise work run as serial compiled loops instead:
+
+- the optimiser steps of :mod:`skdnn._optimizers`: the L2 gradient, the moments
+  and the update of each parameter in registers, one pass over memory instead
+  of several (:mod:`skdnn._numba_steps`);
+- a ReLU hidden layer's bias, activation, mask and db, one pass forward and
+  one backward instead of two and three (:mod:`skdnn._numba_layers`).
+
+The loops do the NumPy code's arithmetic in the same order and in the
+parameters' dtype, so both paths give the same parameters to rounding.
 
 The kernels are serial on purpose: BLAS already runs its own threads for the
 matrix products, and a second thread pool next to it fights it for the cores.
@@ -20,7 +25,7 @@ one a fifth.
 
 The environment variable ``SKDNN_KERNELS`` chooses: ``"auto"`` (the default)
 uses Numba when it is importable, ``"numpy"`` never does, ``"numba"`` requires
-it. It is read at every step, so it can be changed between fits.
+it. It is read at every batch, so it can be changed between fits.
 """
 
 import os
@@ -71,14 +76,44 @@ def adam_step():
     return _COMPILED["adam"] if backend() == "numba" else None
 
 
+def relu_layer():
+    """The compiled ReLU layer passes, or None for the NumPy ones.
+
+    Returns
+    -------
+    (forward, backward) or None
+        ``forward(Z, b, out)`` adds b to Z and writes max(Z, 0) into ``out``;
+        ``backward(Z, A, dA, db)`` turns dA into dZ in place and writes its
+        column sums into db. Both take C-contiguous float arrays of one dtype.
+    """
+    return _COMPILED["relu"] if backend() == "numba" else None
+
+
+def _relu_forward(Z, b, out):
+    _COMPILED["bias_relu"](Z, b, out, Z.dtype.type(0))
+    return out
+
+
+def _relu_backward(Z, A, dA, db):
+    _COMPILED["relu_backward_sum"](dA, A, db, dA.dtype.type(0))
+    return dA
+
+
 def _compile():
-    """Import the compiled steps once; False if Numba is not importable."""
+    """Import the compiled kernels once; False if Numba is not importable."""
     if _COMPILED:
         return _COMPILED["available"]
     try:
-        from . import _numba_steps
+        from . import _numba_layers, _numba_steps
     except ImportError:
         _COMPILED["available"] = False
         return False
-    _COMPILED.update(sgd=_numba_steps.sgd, adam=_numba_steps.adam, available=True)
+    _COMPILED.update(
+        sgd=_numba_steps.sgd,
+        adam=_numba_steps.adam,
+        bias_relu=_numba_layers.bias_relu,
+        relu_backward_sum=_numba_layers.relu_backward_sum,
+        relu=(_relu_forward, _relu_backward),
+        available=True,
+    )
     return True

@@ -43,6 +43,7 @@ from ._activations import LEAKY_RELU_SLOPE, layer_functions
 from ._batchnorm import normalize_backward, normalize_layer
 from ._cache import Cache
 from ._dropout import drop
+from ._kernels import backend, relu_layer
 from ._outputs import OUTPUT_LAYERS
 
 # Rows per block when predicting, so huge inputs never need n_samples x width.
@@ -68,6 +69,32 @@ def _matmul_transposed(A, dZ, out):
         return np.matmul(A.T, dZ, out=out)
     out[...] = A.T @ dZ
     return out
+
+
+class _HiddenLayer:
+    """g[l] and g'[l] of a hidden layer, with the work around them.
+
+    ``forward(Z, b, out)`` adds b[l] to Z[l] and writes A[l] = g(Z[l]) into
+    ``out``; ``backward(Z, A, dA, db)`` turns dA[l] into dZ[l] = dA[l] * g'(Z[l])
+    in place and writes its column sums, db[l] before the 1/m that dZ already
+    carries, into ``db``. Plain NumPy, or for ReLU the compiled single passes of
+    :mod:`skdnn._kernels`, which compute the same numbers.
+    """
+
+    def __init__(self, g, g_backward, compiled=None):
+        self.g, self.g_backward = g, g_backward
+        if compiled is not None:
+            self.forward, self.backward = compiled
+
+    def forward(self, Z, b, out):
+        Z += b
+        return self.g(Z, out=out)
+
+    def backward(self, Z, A, dA, db):
+        dZ = self.g_backward(Z, A, dA)
+        # row after row, as the compiled kernels sum
+        np.add.reduce(dZ, axis=0, out=db)
+        return dZ
 
 
 class Network:
@@ -130,18 +157,27 @@ class Network:
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_functions", None)  # bound functions: made anew when needed
+        state.pop("_layers", None)  # bound functions: made anew when needed
         return state
 
-    def _hidden_functions(self):
-        """(g[l], g'[l]) of each hidden layer, indexed from 0 for l = 1."""
-        functions = self.__dict__.get("_functions")
-        if functions is None:
-            functions = self._functions = tuple(
-                layer_functions(name, self.leaky_relu_slope)
+    def _hidden_layers(self):
+        """The :class:`_HiddenLayer` of each hidden layer, from 0 for l = 1.
+
+        Made once per kernel backend, which ``SKDNN_KERNELS`` may switch.
+        """
+        kernels = backend()
+        memo = self.__dict__.get("_layers")
+        if memo is None or memo[0] != kernels:
+            compiled = relu_layer()
+            layers = tuple(
+                _HiddenLayer(
+                    *layer_functions(name, self.leaky_relu_slope),
+                    compiled if name == "relu" else None,
+                )
                 for name in self.hidden_activations
             )
-        return functions
+            memo = self._layers = (kernels, layers)
+        return memo[1]
 
     @property
     def output_layer(self):
@@ -245,24 +281,26 @@ class Network:
         else:
             Z, A, _, D, M = cache.rows(X.shape[0])
             dropping = training and cache.rng is not None and D is not None
-        functions = self._hidden_functions()
+        layers = self._hidden_layers()
         A_prev = X
         for l in range(1, L + 1):
             if l == L and out is not None:
                 Z_l = _matmul(A_prev, W[l], out=out)
             else:
                 Z_l = _matmul(A_prev, W[l], out=None if Z is None else Z[l])
-            if norm is not None and l < L:
+            if l == L:
+                Z_l += b[l]
+                break
+            A_l = A[l] if training else Z_l
+            if norm is not None:
                 normalize_layer(
                     Z_l, b[l], *(part[l] for part in norm), cache, l, training
                 )
+                A_prev = layers[l - 1].g(Z_l, out=A_l)
             else:
-                Z_l += b[l]
-            if l < L:
-                g = functions[l - 1][0]
-                A_prev = g(Z_l, out=A[l] if training else Z_l)
-                if dropping and D[l] is not None:
-                    A_prev = drop(A_prev, D[l], M[l], self.dropout[l - 1], cache)
+                A_prev = layers[l - 1].forward(Z_l, b[l], out=A_l)
+            if dropping and D[l] is not None:
+                A_prev = drop(A_prev, D[l], M[l], self.dropout[l - 1], cache)
         return Z_l
 
     def backward(self, X, Y, scale, W, dW, db, cache, norm=None, dnorm=None):
@@ -297,10 +335,9 @@ class Network:
             D = M = cache.no_masks
         dZ = self.output_layer.delta(A[L], Y, out=dZ_buffers[L])
         dZ *= scale[:, np.newaxis] if isinstance(scale, np.ndarray) else scale
-        ones = cache.ones[:m]
-        functions = self._hidden_functions()
+        np.dot(cache.ones[:m], dZ, out=db[L])
+        layers = self._hidden_layers()
         for l in range(L, 0, -1):
-            np.dot(ones, dZ, out=db[l])  # db[l], or dβ[l] with batch norm
             if norm is not None and l < L:
                 dZ = normalize_backward(
                     dZ,
@@ -316,8 +353,8 @@ class Network:
                 dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
                 if M[l - 1] is not None:
                     dA *= M[l - 1]  # the dropped units pass no gradient back
-                g_backward = functions[l - 2][1]
-                dZ = g_backward(Z[l - 1], A[l - 1], dA)
+                # dZ[l-1], and db[l-1] (dβ[l-1] with batch norm)
+                dZ = layers[l - 2].backward(Z[l - 1], A[l - 1], dA, db[l - 1])
 
     def cost(self, theta, X, Y, sample_weight, alpha, cache, total_weight=None):
         """The cost J at ``theta``, by forward propagation only.

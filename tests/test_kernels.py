@@ -155,3 +155,36 @@ def test_asking_for_numba_without_it_says_how_to_install_it(monkeypatch):
     monkeypatch.setenv("SKDNN_KERNELS", "numba")
     with pytest.raises(ImportError, match=r'pip install "skdnn\[fast\]"'):
         _kernels.backend()
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(256, 512), (37, 3), (1, 1)])
+def test_compiled_relu_layer_gives_numpys_numbers(dtype, shape, monkeypatch):
+    """Bias, max(Z, 0), mask and db: the same values, NaN and inf included."""
+    monkeypatch.setenv("SKDNN_KERNELS", "numba")
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal(shape).astype(dtype)
+    Z.flat[::3] = np.resize([np.nan, np.inf, -np.inf, -0.0, 0.0], Z.flat[::3].size)
+    b = rng.standard_normal(shape[1]).astype(dtype)
+    dA = rng.standard_normal(shape).astype(dtype)
+    dA.flat[1::4] = np.resize([np.inf, -np.inf, np.nan, -0.0], dA.flat[1::4].size)
+
+    forward, backward = _kernels.relu_layer()
+    Z_ref = Z + b
+    A_ref = np.maximum(Z_ref, 0.0)
+    Z_got, A_got = Z.copy(), np.empty_like(Z)
+    forward(Z_got, b, A_got)
+    np.testing.assert_array_equal(Z_got, Z_ref)
+    np.testing.assert_array_equal(A_got, A_ref)
+    in_place = Z.copy()
+    forward(in_place, b, in_place)  # predicting: A[l] overwrites Z[l]
+    np.testing.assert_array_equal(in_place, A_ref)
+
+    with np.errstate(invalid="ignore"):
+        dZ_ref = dA * (Z_ref > 0)
+        db_ref = np.add.reduce(dZ_ref, axis=0)
+        dZ_got, db_got = dA.copy(), np.empty(shape[1], dtype)
+        backward(Z_got, A_got, dZ_got, db_got)
+    np.testing.assert_array_equal(dZ_got, dZ_ref)
+    np.testing.assert_array_equal(db_got, db_ref)
