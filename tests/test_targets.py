@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import type_of_target
 
 from skdnn._targets import (
     check_labels,
@@ -74,6 +75,17 @@ def test_targets_match_label_binarizer(name, dtype):
     np.testing.assert_array_equal(Y, dense(expected.transform(y)))
     assert Y.dtype == dtype
     assert isinstance(Y, np.ndarray)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int64, np.uint64, bool])
+@pytest.mark.parametrize("labels", [[3], [0, 1], [7, 2], [0, 1, 2], [5, 9, 1, 4]])
+def test_integer_labels_get_type_of_targets_answer(dtype, labels):
+    # integer y skips scikit-learn's type_of_target for speed: same answer
+    y = np.resize(np.array(labels).astype(dtype), 12)
+    assert classification_target(y)[1] == type_of_target(y)
+    with pytest.warns(DataConversionWarning):
+        column = classification_target(y.reshape(-1, 1))
+    assert column[1] == type_of_target(y)
 
 
 @pytest.mark.parametrize(
