@@ -350,7 +350,7 @@ class Network:
             A_in = X if l == 1 else A[l - 1] if D[l - 1] is None else D[l - 1]
             _matmul_transposed(A_in, dZ, out=dW[l])
             if l > 1:
-                dA = np.matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
+                dA = _matmul(dZ, W[l].T, out=dZ_buffers[l - 1])
                 if M[l - 1] is not None:
                     dA *= M[l - 1]  # the dropped units pass no gradient back
                 # dZ[l-1], and db[l-1] (dβ[l-1] with batch norm)
