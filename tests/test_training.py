@@ -137,3 +137,37 @@ def test_an_overflow_on_the_validation_set_is_reported_not_warned(monkeypatch):
     with pytest.raises(ValueError, match="diverged.*validation set.*overflow"):
         clf.fit(X_SCALED, Y_IRIS)
     assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("small", [True, False])
+def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
+    """Small L-BFGS fits limit BLAS to one thread while SciPy runs, then undo it."""
+    import scipy.optimize
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from skdnn import _solvers
+
+    def blas_threads():
+        return [
+            lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+        ]
+
+    seen = []
+    minimize = scipy.optimize.minimize
+
+    def recording_minimize(*args, **kwargs):
+        seen.append(blas_threads())
+        return minimize(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "minimize", recording_minimize)
+    if not small:
+        monkeypatch.setattr(_solvers, "LBFGS_ONE_BLAS_THREAD_BELOW", 0)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=5, random_state=0)
+        clf.fit(X_SCALED, Y_IRIS)
+        after = blas_threads()
+    assert before == [2] * len(before)
+    assert seen == [[1] * len(before) if small else before]
+    assert after == before
