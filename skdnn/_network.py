@@ -76,8 +76,8 @@ class _HiddenLayer:
 
     ``forward(Z, b, out)`` adds b[l] to Z[l] and writes A[l] = g(Z[l]) into
     ``out``; ``backward(Z, A, dA, db)`` turns dA[l] into dZ[l] = dA[l] * g'(Z[l])
-    in place and writes its column sums, db[l] before the 1/m that dZ already
-    carries, into ``db``. Plain NumPy, or for ReLU the compiled single passes of
+    in place and writes its column sums into ``db``: db[l], as dZ already carries
+    the 1/m. Plain NumPy, or for ReLU the compiled single passes of
     :mod:`skdnn._kernels`, which compute the same numbers.
     """
 
