@@ -297,7 +297,7 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
     each part alone, this sees the parts as they run in the fit, with each
     other's memory traffic in the caches.
     """
-    from skdnn import _batches, _network, _optimizers, _outputs
+    from skdnn import _activations, _batches, _network, _optimizers, _outputs
 
     watch = _Stopwatch()
     saved = []
@@ -306,7 +306,7 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
         saved.append((owner, name, vars(owner).get(name)))
         setattr(owner, name, wrapped)
 
-    def init(layer, *args, original=_network._HiddenLayer.__init__, **kwargs):
+    def init(layer, *args, original=_activations.HiddenLayer.__init__, **kwargs):
         original(layer, *args, **kwargs)
         layer.forward = watch.wrap("layers", layer.forward)
         layer.backward = watch.wrap("layers", layer.backward)
@@ -317,7 +317,7 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
         "_matmul_transposed",
         watch.wrap("products", _network._matmul_transposed),
     )
-    patch(_network._HiddenLayer, "__init__", init)
+    patch(_activations.HiddenLayer, "__init__", init)
     for step in (_optimizers.SGD, _optimizers.Adam):
         patch(step, "update", watch.wrap("step", step.update))
     for layer in _outputs.OUTPUT_LAYERS.values():

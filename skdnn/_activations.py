@@ -10,7 +10,8 @@ Every activation is a pair of functions:
 
 The tables :data:`ACTIVATIONS` and :data:`BACKWARDS` are keyed by the names the
 estimator accepts. Leaky ReLU takes its slope as a keyword (``slope=0.01``);
-:func:`layer_functions` binds it.
+:class:`HiddenLayer`, a hidden layer's g and g' with the bias and db passes
+around them, binds it.
 """
 
 from functools import partial
@@ -116,10 +117,42 @@ BACKWARDS = {
 }
 
 
-def layer_functions(name, leaky_relu_slope=LEAKY_RELU_SLOPE):
-    """(g, g_backward) of a hidden layer, with the leaky ReLU's slope bound."""
-    g, g_backward = ACTIVATIONS[name], BACKWARDS[name]
-    if name == "leaky_relu":
-        g = partial(g, slope=leaky_relu_slope)
-        g_backward = partial(g_backward, slope=leaky_relu_slope)
-    return g, g_backward
+class HiddenLayer:
+    """g[l] and g'[l] of a hidden layer, with the work around them.
+
+    ``forward(Z, b, out)`` adds b[l] to Z[l] and writes A[l] = g(Z[l]) into
+    ``out``; ``backward(Z, A, dA, db)`` turns dA[l] into dZ[l] = dA[l] * g'(Z[l])
+    in place and writes its column sums into ``db``: db[l], as dZ already carries
+    the 1/m. Plain NumPy, or the compiled single passes given as ``compiled``
+    (see :func:`skdnn._kernels.relu_layer`), which compute the same numbers.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`ACTIVATIONS`.
+    leaky_relu_slope : float, default=0.01
+        The slope of "leaky_relu" for z < 0.
+    compiled : (forward, backward) or None, default=None
+        Compiled replacements of :meth:`forward` and :meth:`backward`.
+    """
+
+    def __init__(self, name, leaky_relu_slope=LEAKY_RELU_SLOPE, compiled=None):
+        g, g_backward = ACTIVATIONS[name], BACKWARDS[name]
+        if name == "leaky_relu":
+            g = partial(g, slope=leaky_relu_slope)
+            g_backward = partial(g_backward, slope=leaky_relu_slope)
+        self.g, self.g_backward = g, g_backward
+        if compiled is not None:
+            self.forward, self.backward = compiled
+
+    def forward(self, Z, b, out):
+        """Z += b, then A = g(Z) into ``out``; returns A."""
+        Z += b
+        return self.g(Z, out=out)
+
+    def backward(self, Z, A, dA, db):
+        """dZ = dA * g'(Z) in place and db = its column sums; returns dZ."""
+        dZ = self.g_backward(Z, A, dA)
+        # row after row, as the compiled kernels sum
+        np.add.reduce(dZ, axis=0, out=db)
+        return dZ

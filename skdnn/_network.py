@@ -39,7 +39,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import LEAKY_RELU_SLOPE, layer_functions
+from ._activations import LEAKY_RELU_SLOPE, HiddenLayer
 from ._batchnorm import normalize_backward, normalize_layer
 from ._cache import Cache
 from ._dropout import drop
@@ -69,32 +69,6 @@ def _matmul_transposed(A, dZ, out):
         return np.matmul(A.T, dZ, out=out)
     out[...] = A.T @ dZ
     return out
-
-
-class _HiddenLayer:
-    """g[l] and g'[l] of a hidden layer, with the work around them.
-
-    ``forward(Z, b, out)`` adds b[l] to Z[l] and writes A[l] = g(Z[l]) into
-    ``out``; ``backward(Z, A, dA, db)`` turns dA[l] into dZ[l] = dA[l] * g'(Z[l])
-    in place and writes its column sums into ``db``: db[l], as dZ already carries
-    the 1/m. Plain NumPy, or for ReLU the compiled single passes of
-    :mod:`skdnn._kernels`, which compute the same numbers.
-    """
-
-    def __init__(self, g, g_backward, compiled=None):
-        self.g, self.g_backward = g, g_backward
-        if compiled is not None:
-            self.forward, self.backward = compiled
-
-    def forward(self, Z, b, out):
-        Z += b
-        return self.g(Z, out=out)
-
-    def backward(self, Z, A, dA, db):
-        dZ = self.g_backward(Z, A, dA)
-        # row after row, as the compiled kernels sum
-        np.add.reduce(dZ, axis=0, out=db)
-        return dZ
 
 
 class Network:
@@ -161,7 +135,7 @@ class Network:
         return state
 
     def _hidden_layers(self):
-        """The :class:`_HiddenLayer` of each hidden layer, from 0 for l = 1.
+        """The :class:`HiddenLayer` of each hidden layer, from 0 for l = 1.
 
         Made once per kernel backend, which ``SKDNN_KERNELS`` may switch.
         """
@@ -170,9 +144,8 @@ class Network:
         if memo is None or memo[0] != kernels:
             compiled = relu_layer()
             layers = tuple(
-                _HiddenLayer(
-                    *layer_functions(name, self.leaky_relu_slope),
-                    compiled if name == "relu" else None,
+                HiddenLayer(
+                    name, self.leaky_relu_slope, compiled if name == "relu" else None
                 )
                 for name in self.hidden_activations
             )
