@@ -183,27 +183,34 @@ def preprocessing():
     )
 
 
+CONTENDERS = {
+    "classification": {
+        "skdnn": DeepNetClassifier,
+        "MLP": MLPClassifier,
+        "LogReg": LogisticRegression,
+        "HGB": HistGradientBoostingClassifier,
+    },
+    "regression": {
+        "skdnn": DeepNetRegressor,
+        "MLP": MLPRegressor,
+        "Ridge": Ridge,
+        "HGB": HistGradientBoostingRegressor,
+    },
+}
+
+
 def contenders(task, candidates):
     """name -> make(seed): each contender at its defaults, seeded."""
-    if task == "classification":
-        models = {
-            "skdnn": lambda seed: DeepNetClassifier(random_state=seed),
-            "MLP": lambda seed: MLPClassifier(random_state=seed),
-            "LogReg": lambda seed: LogisticRegression(random_state=seed),
-            "HGB": lambda seed: HistGradientBoostingClassifier(random_state=seed),
-        }
-        net = DeepNetClassifier
-    else:
-        models = {
-            "skdnn": lambda seed: DeepNetRegressor(random_state=seed),
-            "MLP": lambda seed: MLPRegressor(random_state=seed),
-            "Ridge": lambda seed: Ridge(random_state=seed),
-            "HGB": lambda seed: HistGradientBoostingRegressor(random_state=seed),
-        }
-        net = DeepNetRegressor
-    for name, params in candidates:
-        models[name] = lambda seed, params=params: net(random_state=seed, **params)
-    return models
+    estimators = CONTENDERS[task]
+    net = estimators["skdnn"]
+    made = [(name, estimator, {}) for name, estimator in estimators.items()]
+    made += [(name, net, params) for name, params in candidates]
+    return {
+        name: lambda seed, estimator=estimator, params=params: estimator(
+            random_state=seed, **params
+        )
+        for name, estimator, params in made
+    }
 
 
 def parse_candidate(text):
