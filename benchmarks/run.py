@@ -125,19 +125,20 @@ def matmul_epoch(units, n, batch, dtype):
         rng.standard_normal((a, b)).astype(dtype)
         for a, b in zip(units[:-1], units[1:], strict=False)
     ]
+    # The epoch's batches: full ones, then the n % batch rows left over.
+    rows = [batch] * (n // batch) + ([n % batch] if n % batch else [])
     A = [rng.standard_normal((batch, u)).astype(dtype) for u in units]
     dW = [np.empty_like(w) for w in W]
     dA = [np.empty((batch, u), dtype=dtype) for u in units]
-    n_batches = -(-n // batch)
 
     def run():
-        for _ in range(n_batches):
+        for m in rows:
             for l, w in enumerate(W):
-                np.matmul(A[l], w, out=A[l + 1])
+                np.matmul(A[l][:m], w, out=A[l + 1][:m])
             for l in range(len(W) - 1, -1, -1):
-                np.matmul(A[l].T, A[l + 1], out=dW[l])
+                np.matmul(A[l][:m].T, A[l + 1][:m], out=dW[l])
                 if l > 0:
-                    np.matmul(A[l + 1], W[l].T, out=dA[l])
+                    np.matmul(A[l + 1][:m], W[l].T, out=dA[l][:m])
 
     return run
 
