@@ -4,8 +4,9 @@ The hyperparameters and their validation, the fit transaction (a failed fit
 leaves the estimator exactly as it was), the network and its flat parameter
 vector with the ``coefs_``/``intercepts_`` views, pickling, the
 ``partial_fit``/``warm_start`` bookkeeping, callbacks and the prediction
-plumbing. The training loops are in :mod:`skdnn._solvers`; a subclass says how
-its targets become the output layer's Y and how it scores a validation set.
+plumbing. The training loops are in :mod:`skdnn._solvers` and
+:mod:`skdnn._lbfgs`; a subclass says how its targets become the output layer's
+Y and how it scores a validation set.
 """
 
 import copy
@@ -24,6 +25,7 @@ from ._callbacks import CallbackSupportMixin, CallbackTasks
 from ._fitted import FittedParametersMixin
 from ._initializers import initialize, layer_initializers
 from ._inspect import InspectionMixin
+from ._lbfgs import train_lbfgs
 from ._network import Network
 from ._params import (
     PARAMETER_CONSTRAINTS,
@@ -33,7 +35,7 @@ from ._params import (
     hidden_activations,
     hidden_layer_sizes,
 )
-from ._solvers import train_lbfgs, train_stochastic
+from ._solvers import train_stochastic
 from ._validation import _validate_data
 from ._weights import check_sample_weight
 

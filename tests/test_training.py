@@ -146,7 +146,7 @@ def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
     import scipy.optimize
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from skdnn import _solvers
+    from skdnn import _lbfgs
 
     def blas_threads():
         return [
@@ -162,7 +162,7 @@ def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
 
     monkeypatch.setattr(scipy.optimize, "minimize", recording_minimize)
     if not small:
-        monkeypatch.setattr(_solvers, "LBFGS_ONE_BLAS_THREAD_BELOW", 0)
+        monkeypatch.setattr(_lbfgs, "LBFGS_ONE_BLAS_THREAD_BELOW", 0)
     with threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
         clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=5, random_state=0)
