@@ -10,9 +10,11 @@ time over the whole vector, each pass streams every array from memory; done
 block by block, all of a block's passes run while it sits in the CPU cache. So
 the steps walk ``theta`` in blocks of :data:`BLOCK` parameters, and fold in the
 L2 gradient λ/m W (``penalty``), which would otherwise be one more pass of its
-own. The arithmetic is the same, element for element, as the unblocked form,
-so the parameters are bit-identical. With ``skdnn[fast]`` installed the same
-step runs as one compiled loop (:mod:`skdnn._kernels`).
+own. Their scratch space is one block, reused, and the gradient is only read,
+so a step streams nothing through memory but the parameters, their gradient
+and the optimiser's state. The arithmetic is the same, element for element, as
+the unblocked form, so the parameters are bit-identical. With ``skdnn[fast]``
+installed the same step runs as one compiled loop (:mod:`skdnn._kernels`).
 
 The updates are in-place NumPy operations into preallocated buffers. They stay
 away from SciPy's BLAS (``scipy.linalg.blas``): NumPy and SciPy each ship their
@@ -116,7 +118,7 @@ class SGD(_Step):
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
+        self._step = np.empty(min(n_params, BLOCK), dtype=dtype)
 
     def update(self, theta, grad, learning_rate, penalty=None):
         """One step: update ``theta`` in place from ``grad``.
@@ -126,8 +128,8 @@ class SGD(_Step):
         theta : ndarray of shape (n_params,)
             The parameters, updated in place.
         grad : ndarray of shape (n_params,)
-            dJ/dθ of the batch, without the L2 term if ``penalty`` is given
-            (then it is used as scratch space).
+            dJ/dθ of the batch, without the L2 term if ``penalty`` is given;
+            left unchanged.
         learning_rate : float
             α.
         penalty : (int, float) or None, default=None
@@ -160,13 +162,15 @@ class SGD(_Step):
             th, g, s, vv = (
                 theta[start:stop],
                 grad[start:stop],
-                step[start:stop],
+                step[: stop - start],
                 v[start:stop],
             )
             if penalised:
                 np.multiply(th, coef, out=s)
-                g += s
-            np.multiply(g, learning_rate, out=s)
+                s += g
+                s *= learning_rate
+            else:
+                np.multiply(g, learning_rate, out=s)
             vv *= mu
             vv -= s
             if nesterov:
@@ -210,7 +214,7 @@ class Adam(_Step):
         self.t = 0
         self._u = np.zeros(n_params, dtype=dtype)
         self._w = np.zeros(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
+        self._step = np.empty(min(n_params, BLOCK), dtype=dtype)
 
     @property
     def m(self):
@@ -256,13 +260,13 @@ class Adam(_Step):
             th, g, s, uu, ww = (
                 theta[start:stop],
                 grad[start:stop],
-                step[start:stop],
+                step[: stop - start],
                 u[start:stop],
                 w[start:stop],
             )
             if penalised:
                 np.multiply(th, coef, out=s)
-                g += s
+                g = np.add(g, s, out=s)
             uu *= b1
             uu += g
             ww *= b2
