@@ -82,8 +82,25 @@ SIZES = {
 # ----------------------------------------------------------------------------
 # Timing
 # ----------------------------------------------------------------------------
+class Timings(dict):
+    """Median seconds of each run, keeping every round's times for paired ratios.
+
+    The machine drifts between a fast and a slow mode (see the README); two runs
+    of one round are close in time, so the median of their per-round quotients
+    holds better than the quotient of two medians taken over all rounds.
+    """
+
+    def __init__(self, times):
+        super().__init__({name: float(np.median(t)) for name, t in times.items()})
+        self.rounds = times
+
+    def ratio(self, ours, theirs):
+        """Median over the rounds of theirs / ours, both timed in the same round."""
+        return float(np.median(np.divide(self.rounds[theirs], self.rounds[ours])))
+
+
 def alternate(runs, rounds):
-    """Median seconds of each callable, run in turn round after round.
+    """Seconds of each callable, run in turn round after round, as Timings.
 
     One untimed round first warms up caches, thread pools and lazy imports.
     Each round runs them in a new (seeded) random order, so that no library
@@ -99,7 +116,7 @@ def alternate(runs, rounds):
             start = time.perf_counter()
             runs[name]()
             times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    return Timings(times)
 
 
 def synthetic(n, features, classes, dtype, seed=0):
@@ -226,6 +243,7 @@ def case_large(size):
             if torch is not None:
                 runs["torch"] = lambda c=common: torch_fit(*c)
             t = alternate(runs, size["rounds"])
+            epochs = size["epochs"]
             profile = epoch_profile(*common)
             per_epoch = {
                 k: v / size["epochs"]
@@ -242,7 +260,11 @@ def case_large(size):
                     torch=per_epoch.get("torch"),
                     gflops=flops / per_epoch["skdnn"] / 1e9,
                     matmul_gflops=flops / t["matmul"] / 1e9,
-                    ceiling=per_epoch["MLPClassifier"] / t["matmul"],
+                    speedup=t.ratio("skdnn", "MLPClassifier"),
+                    speedup_numpy=t.ratio("skdnn numpy", "MLPClassifier"),
+                    speedup_torch=None if torch is None else t.ratio("skdnn", "torch"),
+                    share=t.ratio("skdnn", "matmul") * epochs,
+                    ceiling=t.ratio("matmul", "MLPClassifier") / epochs,
                     matmul=t["matmul"],
                     step=t["step"],
                     step_numpy=t["step numpy"],
@@ -398,7 +420,11 @@ def case_small(size):
         },
         5 * size["rounds"],
     )
-    return {k: v / epochs for k, v in t.items()}
+    return {
+        **{k: v / epochs for k, v in t.items()},
+        "speedup": t.ratio("skdnn", "mlp"),
+        "ceiling": t.ratio("matmul", "mlp") / epochs,
+    }
 
 
 def case_lbfgs(size):
@@ -562,6 +588,10 @@ def fmt_ratio(a, b):
     return "–" if a is None or b is None else f"{b / a:.2f}x"
 
 
+def fmt_speedup(ratio):
+    return "–" if ratio is None else f"{ratio:.2f}x"
+
+
 def report(
     size_name, size, large, small, lbfgs, inference, memory, scaling, features, elapsed
 ):
@@ -580,7 +610,10 @@ def report(
         f"Machine: {cpu}. {versions}.",
         "",
         "Medians of alternating runs in one process; a speed-up is the other "
-        "library's time divided by skdnn's (> 1 means skdnn is faster).",
+        "library's time divided by skdnn's (> 1 means skdnn is faster). In "
+        "cases 1 and 2 the speed-ups, shares and ceilings are medians of the "
+        "quotients of runs timed in the same round (robust to the machine's "
+        "drift), so they may differ a little from the quotients of the medians.",
         "",
         f"## 1. Large net: {size['n']} x {size['features']}, hidden {size['hidden']}, "
         f"{size['classes']} classes, batch {size['batch']}, relu",
@@ -598,10 +631,10 @@ def report(
         torch_s = "–" if r["torch"] is None else f"{r['torch']:.3f}"
         lines.append(
             f"| {r['solver']} | {r['dtype']} | {r['skdnn']:.3f} | {r['mlp']:.3f} | "
-            f"{fmt_ratio(r['skdnn'], r['mlp'])} | {r['skdnn_numpy']:.3f} | "
-            f"{fmt_ratio(r['skdnn_numpy'], r['mlp'])} | {torch_s} | "
-            f"{fmt_ratio(r['skdnn'], r['torch'])} | {r['gflops']:.1f} | "
-            f"{r['matmul_gflops']:.1f} | {r['gflops'] / r['matmul_gflops']:.0%} | "
+            f"{r['speedup']:.2f}x | {r['skdnn_numpy']:.3f} | "
+            f"{r['speedup_numpy']:.2f}x | {torch_s} | "
+            f"{fmt_speedup(r['speedup_torch'])} | {r['gflops']:.1f} | "
+            f"{r['matmul_gflops']:.1f} | {r['share']:.0%} | "
             f"{r['ceiling']:.2f}x |"
         )
     lines += [
@@ -646,9 +679,9 @@ def report(
         "ceiling vs MLP |",
         "|---|---|---|---|---|",
         f"| {small['skdnn'] * 1e3:.2f} ms | {small['mlp'] * 1e3:.2f} ms | "
-        f"{fmt_ratio(small['skdnn'], small['mlp'])} | "
+        f"{small['speedup']:.2f}x | "
         f"{small['matmul'] * 1e3:.2f} ms | "
-        f"{fmt_ratio(small['matmul'], small['mlp'])} |",
+        f"{small['ceiling']:.2f}x |",
         "",
         "## 3. L-BFGS: breast_cancer (standardised), hidden (50,), to convergence",
         "",
