@@ -26,6 +26,25 @@ def test_benchmark_smoke_run(tmp_path):
     assert len(large_rows) == 4  # timings, and where the epoch goes
     assert "### Where an epoch goes" in text
     assert "nan" not in text.lower()
+    # the paired ratios describe the same runs as the medians beside them
+    small = text.split("## 2. Small net", 1)[1].split("## 3.", 1)[0]
+    row = [
+        line for line in small.splitlines() if line.startswith("| ") and "ms" in line
+    ]
+    ours, theirs, speedup, matmul, ceiling = (
+        float(cell.split()[0].rstrip("x")) for cell in row[0].strip("|").split("|")
+    )
+    assert 1 / 1.5 < speedup / (theirs / ours) < 1.5
+    assert 1 / 1.5 < ceiling / (theirs / matmul) < 1.5
+
+
+def test_benchmark_ratios_pair_runs_of_one_round():
+    """A speed-up is the median of per-round quotients, not of two medians."""
+    module = runpy.run_path(str(SCRIPT), run_name="benchmark")
+    timings = module["Timings"]({"ours": [1.0, 2.0, 3.0], "theirs": [3.0, 1.0, 2.0]})
+    assert timings["ours"] == timings["theirs"] == 2.0
+    # per round: 3, 1/2, 2/3; the quotient of the medians would be 1
+    assert timings.ratio("ours", "theirs") == 2 / 3
 
 
 QUALITY = SCRIPT.with_name("quality.py")
