@@ -246,7 +246,7 @@ def case_large(size):
             epochs = size["epochs"]
             profile = epoch_profile(*common)
             per_epoch = {
-                k: v / size["epochs"]
+                k: v / epochs
                 for k, v in t.items()
                 if k not in ("matmul", "step", "step numpy")
             }
@@ -584,12 +584,12 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores; BLAS: {blas}", versions
 
 
-def fmt_ratio(a, b):
-    return "–" if a is None or b is None else f"{b / a:.2f}x"
-
-
 def fmt_speedup(ratio):
     return "–" if ratio is None else f"{ratio:.2f}x"
+
+
+def fmt_ratio(a, b):
+    return fmt_speedup(None if a is None or b is None else b / a)
 
 
 def report(
