@@ -28,13 +28,9 @@ does not have (W[0], Z[0], ...) are ``None``. The hidden g[l] and g'[l] are in
 :mod:`skdnn._activations`, the output layer g[L], L and dZ[L] in
 :mod:`skdnn._outputs`.
 
-All parameters live in one contiguous flat vector ``theta``: every W[l]
-(row-major) first, then every b[l]. ``W[l]`` and ``b[l]`` are views into it, so
-an optimiser updates the whole network in one vectorised step and L-BFGS works on
-``theta`` directly. The L2 penalty covers exactly ``theta[:n_weights]``.
+All parameters live in one flat vector ``theta``, laid out by
+:mod:`skdnn._layout`; ``W[l]`` and ``b[l]`` are views into it.
 """
-
-from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,6 +40,7 @@ from ._batchnorm import normalize_backward, normalize_layer
 from ._cache import Cache
 from ._dropout import drop
 from ._kernels import backend, relu_layer
+from ._layout import ParameterLayout
 from ._outputs import OUTPUT_LAYERS
 
 # Rows per block when predicting, so huge inputs never need n_samples x width.
@@ -71,11 +68,11 @@ def _matmul_transposed(A, dZ, out):
     return out
 
 
-class Network:
+class Network(ParameterLayout):
     """Layout and propagation of an L-layer fully connected network.
 
     Holds no parameters: those come as a flat vector ``theta``, which
-    :meth:`unpack` turns into per-layer views.
+    :meth:`~skdnn._layout.ParameterLayout.unpack` turns into per-layer views.
 
     Parameters
     ----------
@@ -107,27 +104,17 @@ class Network:
         dropout=None,
         batch_norm=False,
     ):
-        self.layer_units = tuple(int(n) for n in layer_units)
+        super().__init__(layer_units, batch_norm)
         self.hidden_activations = tuple(hidden_activations)
         self.output = output
         self.leaky_relu_slope = leaky_relu_slope
-        n_hidden = len(self.layer_units) - 2
+        n_hidden = self.n_layers - 1
         self.dropout = tuple(float(r) for r in dropout or (0.0,) * n_hidden)
-        self.batch_norm = bool(batch_norm) and n_hidden > 0
-        self.n_layers = len(self.layer_units) - 1
-        if len(self.hidden_activations) != self.n_layers - 1:
+        if len(self.hidden_activations) != n_hidden:
             raise ValueError(
-                f"Expected {self.n_layers - 1} hidden activations, got "
+                f"Expected {n_hidden} hidden activations, got "
                 f"{len(self.hidden_activations)}."
             )
-        shapes = list(pairwise(self.layer_units))
-        self.n_weights = sum(n_in * n_out for n_in, n_out in shapes)
-        self.n_params = self.n_weights + sum(self.layer_units[1:])
-        if self.batch_norm:
-            # γ[l], then the running μ[l] and σ²[l] of every hidden layer
-            self.n_params += sum(self.layer_units[1:-1])
-            self._running_start = self.n_params
-            self.n_params += 2 * sum(self.layer_units[1:-1])
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -161,55 +148,11 @@ class Network:
         """g[1], ..., g[L] as names, the output layer's last."""
         return (*self.hidden_activations, self.output)
 
-    def unpack(self, theta):
-        """Views W[l], b[l] of the flat parameter vector.
-
-        Parameters
-        ----------
-        theta : ndarray of shape (n_params,)
-            The flat parameter vector, or a gradient laid out the same way.
-
-        Returns
-        -------
-        W : list of ndarray
-            ``W[l]`` of shape (n[l-1], n[l]); ``W[0]`` is None.
-        b : list of ndarray
-            ``b[l]`` of shape (n[l],); ``b[0]`` is None.
-        """
-        W, b = [None], [None]
-        w_start, b_start = 0, self.n_weights
-        for n_in, n_out in pairwise(self.layer_units):
-            W.append(theta[w_start : w_start + n_in * n_out].reshape(n_in, n_out))
-            b.append(theta[b_start : b_start + n_out])
-            w_start += n_in * n_out
-            b_start += n_out
-        return W, b
-
     def allocate_cache(self, m, dtype, training=True):
         """A :class:`Cache` for batches of up to m rows."""
         return Cache(
             self.layer_units, m, dtype, training, self.dropout, self.batch_norm
         )
-
-    def unpack_norm(self, theta):
-        """Views γ[l], running μ[l] and running σ²[l] of the hidden layers.
-
-        Returns None without batch normalisation; else three lists indexed by
-        l (None outside the hidden layers). For a gradient vector the running
-        parts are never written: the cost does not depend on them.
-        """
-        if not self.batch_norm:
-            return None
-        hidden = self.layer_units[1:-1]
-        start = self.n_weights + sum(self.layer_units[1:])
-        parts = []
-        for _ in range(3):
-            views = [None]
-            for n in hidden:
-                views.append(theta[start : start + n])
-                start += n
-            parts.append(views + [None])
-        return tuple(parts)
 
     def forward(self, X, W, b, cache=None, training=False, out=None, norm=None):
         """Forward propagation, from A[0] = X to the logits Z[L].
@@ -404,9 +347,7 @@ class Network:
         if sample_weight is not None:
             scale = sample_weight * scale
         self.backward(X, Y, scale, W, dW, db, cache, norm, dnorm)
-        if dnorm is not None:
-            # the running statistics are no parameters of the cost
-            grad[self._running_start :] = 0.0
+        self.zero_running_statistics(grad)
         if alpha and not penalty_in_step:
             # d/dW of λ/(2m) ||W||² is λ/m W; the biases are not penalised.
             penalty = cache.penalty
@@ -445,21 +386,6 @@ class Network:
                 weight_norm_sq = float(weights @ weights)
             loss += 0.5 * alpha * weight_norm_sq
         return loss / total_weight, total_weight
-
-    def _views(self, cache, vector, slot=0):
-        """Views of ``vector`` from :meth:`unpack`, memoised in ``cache``.
-
-        Training evaluates the cost with the same two vectors (slot 0: the
-        parameters, slot 1: the gradient) batch after batch, so their per-layer
-        views are made once; other vectors get fresh views.
-        """
-        if cache.views is None:
-            cache.views = [None, None]
-        memo = cache.views[slot]
-        if memo is None or memo[0] is not vector:
-            memo = (vector, *self.unpack(vector), self.unpack_norm(vector))
-            cache.views[slot] = memo
-        return memo[1:]
 
     def predict_logits(self, X, W, b, norm=None):
         """Z[L] for every row of X, by predicting-mode forward passes in blocks.
