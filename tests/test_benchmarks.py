@@ -47,6 +47,16 @@ def test_benchmark_ratios_pair_runs_of_one_round():
     assert timings.ratio("ours", "theirs") == 2 / 3
 
 
+def test_concurrent_products_smoke_run():
+    """The side-by-side experiment runs, and its two threads compute both products."""
+    module = runpy.run_path(
+        str(SCRIPT.with_name("concurrent_products.py")), run_name="experiment"
+    )
+    lines = module["main"](["--smoke"])
+    assert len(lines) == 6
+    assert all(" ms " in line for line in lines)
+
+
 QUALITY = SCRIPT.with_name("quality.py")
 
 

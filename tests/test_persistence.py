@@ -234,6 +234,19 @@ def test_restored_model_continues_warm_start_fit_exactly(roundtrip, name, tmp_pa
     assert not np.array_equal(after, before)  # it did train on
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_pickle_size_does_not_depend_on_the_kernels(solver, monkeypatch):
+    """The NumPy steps' scratch space stays out of the pickle."""
+    X, y = load_digits(return_X_y=True)
+    sizes = []
+    for kernels in ("numpy", "auto"):
+        monkeypatch.setenv("SKDNN_KERNELS", kernels)
+        clf = DeepNetClassifier((64,), solver=solver, max_iter=2, random_state=0)
+        sizes.append(len(pickle.dumps(_fit(clf, X / 16, y))))
+    # the scratch would be a block of min(n_params, 65536) float64, 36 KB here
+    assert abs(sizes[0] - sizes[1]) < 1000
+
+
 @ROUNDTRIPS
 def test_restored_model_can_be_refitted_from_scratch(roundtrip, tmp_path):
     clf, X, y = _model("adam")
