@@ -69,10 +69,11 @@ def _matmul_transposed(A, dZ, out):
 
 
 class Network(ParameterLayout):
-    """Layout and propagation of an L-layer fully connected network.
+    """Propagation and cost of an L-layer fully connected network.
 
-    Holds no parameters: those come as a flat vector ``theta``, which
-    :meth:`~skdnn._layout.ParameterLayout.unpack` turns into per-layer views.
+    Holds no parameters: those come as a flat vector ``theta``, laid out by
+    the :class:`~skdnn._layout.ParameterLayout` this class extends, whose
+    :meth:`unpack` turns it into per-layer views.
 
     Parameters
     ----------
