@@ -756,6 +756,32 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def stale_install(checkout, imported):
+    """Why the imported skdnn is not this checkout's code, or None if it is.
+
+    ``pip install .`` copies the package, so after an edit the copy benchmarks
+    the old code; an editable install (``pip install -e .``) imports the
+    checkout itself.
+    """
+    checkout, imported = Path(checkout).resolve(), Path(imported).resolve()
+    if checkout == imported or not checkout.is_dir():
+        return None
+    differ = sorted(
+        path.relative_to(checkout).as_posix()
+        for path in checkout.rglob("*.py")
+        if not (imported / path.relative_to(checkout)).is_file()
+        or (imported / path.relative_to(checkout)).read_bytes() != path.read_bytes()
+    )
+    if not differ:
+        return None
+    return (
+        f"skdnn is imported from {imported}, which differs from this "
+        f"checkout's {checkout} in {', '.join(differ)}: reinstall it "
+        '(pip install -e ".[fast]") to benchmark this code, or pass '
+        "--any-install to benchmark the installed one."
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds")
@@ -766,7 +792,16 @@ def main(argv=None):
         help="where to write the markdown (default benchmarks/RESULTS.md; "
         "--smoke writes nowhere unless given)",
     )
+    parser.add_argument(
+        "--any-install",
+        action="store_true",
+        help="benchmark the installed skdnn even if it is not this checkout's code",
+    )
     args = parser.parse_args(argv)
+    checkout = Path(__file__).resolve().parents[1] / "skdnn"
+    problem = stale_install(checkout, Path(skdnn.__file__).parent)
+    if problem and not args.any_install:
+        parser.error(problem)
     size_name = "smoke" if args.smoke else "full"
     size = SIZES[size_name]
     output = args.output

@@ -3,6 +3,8 @@
 import runpy
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 
 
@@ -45,6 +47,32 @@ def test_benchmark_ratios_pair_runs_of_one_round():
     assert timings["ours"] == timings["theirs"] == 2.0
     # per round: 3, 1/2, 2/3; the quotient of the medians would be 1
     assert timings.ratio("ours", "theirs") == 2 / 3
+
+
+def test_benchmark_refuses_an_install_that_is_not_this_checkout(tmp_path, monkeypatch):
+    """A copy left by an older ``pip install .`` must not be benchmarked silently."""
+    module = runpy.run_path(str(SCRIPT), run_name="benchmark")
+    stale_install = module["stale_install"]
+    checkout = SCRIPT.parents[1] / "skdnn"
+    copy = tmp_path / "skdnn"
+    for path in checkout.rglob("*.py"):
+        target = copy / path.relative_to(checkout)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    assert stale_install(checkout, checkout) is None
+    assert stale_install(checkout, copy) is None
+    (copy / "_network.py").write_text("# an older version\n")
+    (copy / "_layout.py").unlink()
+    problem = stale_install(checkout, copy)
+    assert "_layout.py, _network.py" in problem and str(copy) in problem
+
+    class Installed:
+        __file__ = str(copy / "__init__.py")
+
+    monkeypatch.setitem(module["main"].__globals__, "skdnn", Installed)
+    with pytest.raises(SystemExit) as exit_info:
+        module["main"](["--smoke"])
+    assert exit_info.value.code == 2
 
 
 def test_concurrent_products_smoke_run():
