@@ -593,7 +593,17 @@ def fmt_ratio(a, b):
 
 
 def report(
-    size_name, size, large, small, lbfgs, inference, memory, scaling, features, elapsed
+    size_name,
+    size,
+    large,
+    small,
+    lbfgs,
+    inference,
+    memory,
+    scaling,
+    features,
+    elapsed,
+    other_install=None,
 ):
     cpu, versions = machine()
     kernels = (
@@ -609,6 +619,14 @@ def report(
         f"Command: `python benchmarks/run.py{flag}` ({elapsed:.0f} s). "
         f"Machine: {cpu}. {versions}.",
         "",
+    ]
+    if other_install is not None:
+        lines += [
+            f"**skdnn timed from {other_install}, not this checkout's code "
+            "(`--any-install`).**",
+            "",
+        ]
+    lines += [
         "Medians of alternating runs in one process; a speed-up is the other "
         "library's time divided by skdnn's (> 1 means skdnn is faster). In "
         "cases 1 and 2 the speed-ups, shares and ceilings are medians of the "
@@ -766,11 +784,17 @@ def stale_install(checkout, imported):
     checkout, imported = Path(checkout).resolve(), Path(imported).resolve()
     if checkout == imported or not checkout.is_dir():
         return None
-    differ = sorted(
-        path.relative_to(checkout).as_posix()
+    sources = [
+        path.relative_to(checkout)
         for path in checkout.rglob("*.py")
-        if not (imported / path.relative_to(checkout)).is_file()
-        or (imported / path.relative_to(checkout)).read_bytes() != path.read_bytes()
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(checkout).parts)
+    ]
+    differ = sorted(
+        source.as_posix()
+        for source in sources
+        if not (imported / source).is_file()
+        or (imported / source).read_bytes() != (checkout / source).read_bytes()
     )
     if not differ:
         return None
@@ -799,9 +823,12 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     checkout = Path(__file__).resolve().parents[1] / "skdnn"
-    problem = stale_install(checkout, Path(skdnn.__file__).parent)
+    imported = Path(skdnn.__file__).parent
+    problem = stale_install(checkout, imported)
     if problem and not args.any_install:
         parser.error(problem)
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
     size_name = "smoke" if args.smoke else "full"
     size = SIZES[size_name]
     output = args.output
@@ -827,6 +854,7 @@ def main(argv=None):
         scaling,
         features,
         time.perf_counter() - start,
+        other_install=imported if problem else None,
     )
     if output is not None:
         output.write_text(text, encoding="utf-8")

@@ -25,6 +25,12 @@ class ParameterLayout:
 
     Attributes
     ----------
+    layer_units : tuple of int
+        n[0], ..., n[L].
+    n_layers : int
+        L, the number of layers with parameters.
+    batch_norm : bool
+        Whether ``theta`` holds batch normalisation's parameters.
     n_weights : int
         The number of weights, ``theta[:n_weights]``.
     n_params : int
@@ -72,8 +78,9 @@ class ParameterLayout:
         """Views γ[l], running μ[l] and running σ²[l] of the hidden layers.
 
         Returns None without batch normalisation; else three lists indexed by
-        l (None outside the hidden layers). For a gradient vector the running
-        parts are never written: the cost does not depend on them.
+        l (None outside the hidden layers). In a gradient vector the backward
+        pass never writes the running parts (the cost does not depend on
+        them); :meth:`zero_running_statistics` zeroes them.
         """
         if not self.batch_norm:
             return None
@@ -93,6 +100,11 @@ class ParameterLayout:
 
         The running μ[l] and σ²[l] are no parameters of the cost, so their
         gradient is 0 and an optimiser leaves them alone.
+
+        Parameters
+        ----------
+        grad : ndarray of shape (n_params,)
+            A gradient vector, written in place.
         """
         if self.batch_norm:
             grad[self._running_start :] = 0.0

@@ -26,15 +26,14 @@ import numpy as np
 
 from . import _kernels
 
-# Parameters per block. A NumPy pass over a block in the L2 cache runs hardly
-# faster than one over the L3 (about 3e9 elements/s either way here), so longer
-# blocks pay by making fewer calls: 64k (512 KiB per float64 array, the block's
-# arrays in the L3) made NumPy-only epochs of the benchmark's large network
-# 0-5 % faster than 16k (in the L2). The compiled steps block on their own.
+# Parameters per block: 512 KiB per float64 array, so a block's arrays sit in
+# the L3 cache. A NumPy pass over the L2 is hardly faster, and longer blocks
+# mean fewer calls (see the README's performance section). The compiled steps
+# block on their own.
 BLOCK = 1 << 16
 
 
-def _blocks(n_params, n_weights, size=BLOCK):
+def _blocks(n_params, n_weights, size):
     """(start, stop, penalised) of each block; no block straddles n_weights."""
     blocks = []
     for start in range(0, n_params, size):
@@ -47,7 +46,11 @@ def _blocks(n_params, n_weights, size=BLOCK):
 
 
 class _Step:
-    """What the optimisers share: the blocks, the kernels, the penalty."""
+    """What the optimisers share: the blocks, the kernels, the penalty.
+
+    The NumPy steps' scratch block and the list of blocks are made when first
+    needed and are not pickled: they are made anew after loading.
+    """
 
     def _scratch(self, theta):
         """One block of scratch space for the NumPy step, made on first use."""
@@ -59,7 +62,8 @@ class _Step:
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_step", None)  # scratch space: made anew when needed
+        for cached in ("_step", "_blocks", "_blocks_key"):
+            state.pop(cached, None)
         return state
 
     def _prepare(self, theta, penalty):
@@ -67,7 +71,7 @@ class _Step:
         n_weights, coef = (0, 0.0) if penalty is None else penalty
         if not coef:
             n_weights = 0
-        key = (theta.shape[0], n_weights)
+        key = (theta.shape[0], n_weights, BLOCK)
         if getattr(self, "_blocks_key", None) != key:
             self._blocks_key = key
             self._blocks = _blocks(*key)

@@ -53,13 +53,17 @@ def test_benchmark_refuses_an_install_that_is_not_this_checkout(tmp_path, monkey
     """A copy left by an older ``pip install .`` must not be benchmarked silently."""
     module = runpy.run_path(str(SCRIPT), run_name="benchmark")
     stale_install = module["stale_install"]
-    checkout = SCRIPT.parents[1] / "skdnn"
-    copy = tmp_path / "skdnn"
-    for path in checkout.rglob("*.py"):
-        target = copy / path.relative_to(checkout)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
+    source = SCRIPT.parents[1] / "skdnn"
+    checkout, copy = tmp_path / "checkout" / "skdnn", tmp_path / "skdnn"
+    for path in source.rglob("*.py"):
+        for root in (checkout, copy):
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
     assert stale_install(checkout, checkout) is None
+    assert stale_install(checkout, copy) is None
+    # an editor's lock file is no module: pip does not install it
+    (checkout / ".#_network.py").write_text("lock\n")
     assert stale_install(checkout, copy) is None
     (copy / "_network.py").write_text("# an older version\n")
     (copy / "_layout.py").unlink()
