@@ -592,19 +592,10 @@ def fmt_ratio(a, b):
     return fmt_speedup(None if a is None or b is None else b / a)
 
 
-def report(
-    size_name,
-    size,
-    large,
-    small,
-    lbfgs,
-    inference,
-    memory,
-    scaling,
-    features,
-    elapsed,
-    other_install=None,
-):
+def report(size_name, size, results, elapsed, other_install=None):
+    large, small, lbfgs, inference, memory, scaling, features = (
+        results[name] for name in CASES
+    )
     cpu, versions = machine()
     kernels = (
         "compiled (Numba, `skdnn[fast]`)"
@@ -774,6 +765,17 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+CASES = {
+    "large": case_large,
+    "small": case_small,
+    "lbfgs": case_lbfgs,
+    "inference": case_inference,
+    "memory": case_memory,
+    "scaling": case_scaling,
+    "features": case_features,
+}
+
+
 def stale_install(checkout, imported):
     """Why the imported skdnn is not this checkout's code, or None if it is.
 
@@ -836,23 +838,11 @@ def main(argv=None):
         output = Path(__file__).resolve().parent / "RESULTS.md"
 
     start = time.perf_counter()
-    large = case_large(size)
-    small = case_small(size)
-    lbfgs = case_lbfgs(size)
-    inference = case_inference(size)
-    memory = case_memory(size)
-    scaling = case_scaling(size)
-    features = case_features(size)
+    results = {name: case(size) for name, case in CASES.items()}
     text = report(
         size_name,
         size,
-        large,
-        small,
-        lbfgs,
-        inference,
-        memory,
-        scaling,
-        features,
+        results,
         time.perf_counter() - start,
         other_install=imported if problem else None,
     )
