@@ -20,6 +20,7 @@ import sys
 import time
 import tracemalloc
 import warnings
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -593,9 +594,9 @@ def fmt_ratio(a, b):
 
 
 def report(size_name, size, results, elapsed, other_install=None):
-    large, small, lbfgs, inference, memory, scaling, features = (
-        results[name] for name in CASES
-    )
+    large, small, lbfgs, inference, memory, scaling, features = itemgetter(
+        "large", "small", "lbfgs", "inference", "memory", "scaling", "features"
+    )(results)
     cpu, versions = machine()
     kernels = (
         "compiled (Numba, `skdnn[fast]`)"
@@ -787,16 +788,16 @@ def stale_install(checkout, imported):
     if checkout == imported or not checkout.is_dir():
         return None
     sources = [
-        path.relative_to(checkout)
-        for path in checkout.rglob("*.py")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(checkout).parts)
+        path.relative_to(checkout) for path in checkout.rglob("*.py") if path.is_file()
     ]
     differ = sorted(
         source.as_posix()
         for source in sources
-        if not (imported / source).is_file()
-        or (imported / source).read_bytes() != (checkout / source).read_bytes()
+        if not any(part.startswith(".") for part in source.parts)
+        and (
+            not (imported / source).is_file()
+            or (imported / source).read_bytes() != (checkout / source).read_bytes()
+        )
     )
     if not differ:
         return None
