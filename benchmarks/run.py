@@ -34,8 +34,8 @@ from threadpoolctl import threadpool_info
 
 import skdnn
 from skdnn import DeepNetClassifier
-from skdnn._kernels import backend
-from skdnn._optimizers import SGD, Adam
+from skdnn._fast import backend
+from skdnn._train.optimizers import SGD, Adam
 
 try:
     import torch
@@ -321,7 +321,8 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
     each part alone, this sees the parts as they run in the fit, with each
     other's memory traffic in the caches.
     """
-    from skdnn import _activations, _batches, _network, _optimizers, _outputs
+    from skdnn._nn import activations, batchnorm, dropout, linear, outputs
+    from skdnn._train import data, optimizers
 
     watch = _Stopwatch()
     saved = []
@@ -330,26 +331,29 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
         saved.append((owner, name, vars(owner).get(name)))
         setattr(owner, name, wrapped)
 
-    def init(layer, *args, original=_activations.HiddenLayer.__init__, **kwargs):
-        original(layer, *args, **kwargs)
-        layer.forward = watch.wrap("layers", layer.forward)
-        layer.backward = watch.wrap("layers", layer.backward)
-
-    patch(_network, "_matmul", watch.wrap("products", _network._matmul))
+    patch(linear, "matmul", watch.wrap("products", linear.matmul))
     patch(
-        _network,
-        "_matmul_transposed",
-        watch.wrap("products", _network._matmul_transposed),
+        linear,
+        "matmul_transposed",
+        watch.wrap("products", linear.matmul_transposed),
     )
-    patch(_activations.HiddenLayer, "__init__", init)
-    for step in (_optimizers.SGD, _optimizers.Adam):
+    # the linear layers' time less their products is their bias and db passes
+    for kind, part in [
+        (linear.Linear, "linear"),
+        (activations.Activation, "layers"),
+        (batchnorm.BatchNorm, "layers"),
+        (dropout.Dropout, "layers"),
+    ]:
+        for method in ("forward", "backward"):
+            patch(kind, method, watch.wrap(part, getattr(kind, method)))
+    for step in (optimizers.SGD, optimizers.Adam):
         patch(step, "update", watch.wrap("step", step.update))
-    for layer in _outputs.OUTPUT_LAYERS.values():
+    for layer in outputs.OUTPUT_LAYERS.values():
         patch(layer, "loss", watch.wrap("loss", layer.loss))
     patch(
-        _batches.Batches,
+        data.Batches,
         "epoch",
-        watch.wrap_generator("gather", _batches.Batches.epoch),
+        watch.wrap_generator("gather", data.Batches.epoch),
     )
     try:
         start = time.perf_counter()
@@ -361,7 +365,11 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
                 delattr(owner, name)  # an instance's: back to its class's method
             else:
                 setattr(owner, name, original)
-    shares = {name: watch.totals.get(name, 0.0) / total for name in PROFILE_PARTS}
+    totals = watch.totals
+    totals["layers"] = (
+        totals.get("layers", 0.0) + totals.pop("linear", 0.0) - totals["products"]
+    )
+    shares = {name: totals.get(name, 0.0) / total for name in PROFILE_PARTS}
     shares["rest"] = 1.0 - sum(shares.values())
     return shares
 

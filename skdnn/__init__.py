@@ -1,12 +1,15 @@
 """skdnn: a from-scratch L-layer deep neural network for scikit-learn."""
 
+from . import _compat
 from ._classifier import DeepNetClassifier
-from ._display import LossCurveDisplay
-from ._gradcheck import check_gradients
-from ._grid import layer_grid
 from ._regressor import DeepNetRegressor
+from ._tools.display import LossCurveDisplay
+from ._tools.gradcheck import check_gradients
+from ._tools.grid import layer_grid
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+_compat.install()
 
 __all__ = [
     "DeepNetClassifier",

@@ -4,29 +4,27 @@ The hyperparameters and their validation, the fit transaction (a failed fit
 leaves the estimator exactly as it was), the network and its flat parameter
 vector with the ``coefs_``/``intercepts_`` views, pickling, the
 ``partial_fit``/``warm_start`` bookkeeping, callbacks and the prediction
-plumbing. The training loops are in :mod:`skdnn._solvers` and
-:mod:`skdnn._lbfgs`; a subclass says how its targets become the output layer's
-Y and how it scores a validation set.
+plumbing. The estimator builds the network (:mod:`skdnn._nn`) and a solver's
+configuration from its hyperparameters, runs the solver (:mod:`skdnn._train`)
+and reads its result into the fitted attributes; a subclass says how its
+targets become the output layer's Y and how it scores a validation set.
 """
 
 import copy
 import math
-from abc import abstractmethod
 from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
+from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._batches import TrainingData
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 from ._fitted import FittedParametersMixin
-from ._initializers import initialize, layer_initializers
-from ._inspect import InspectionMixin
-from ._lbfgs import train_lbfgs
-from ._network import Network
+from ._nn.initializers import layer_initializers
+from ._nn.network import fully_connected
 from ._params import (
     PARAMETER_CONSTRAINTS,
     check_learning_rate_is_a_number,
@@ -35,8 +33,21 @@ from ._params import (
     hidden_activations,
     hidden_layer_sizes,
 )
-from ._solvers import train_stochastic
+from ._tools.inspect import InspectionMixin
+from ._train.config import (
+    LbfgsConfig,
+    OptimizerSettings,
+    SolverState,
+    StochasticConfig,
+    StoppingSettings,
+)
+from ._train.data import TrainingData
+from ._train.diagnosis import fit_warning, input_scale
+from ._train.lbfgs import train_lbfgs
+from ._train.stochastic import train_stochastic
+from ._train.stopping import uses_early_stopping
 from ._validation import _validate_data
+from ._warnings import warn
 from ._weights import check_sample_weight
 
 _SOLVER_PARAMS = {
@@ -171,12 +182,13 @@ class BaseDeepNet(
     # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------
-    @abstractmethod
     def _encode_targets(self, y, dtype, incremental, first_pass, classes):
         """Check y against the fitted targets; return (y, Y, output layer name).
 
-        Sets the target attributes (``classes_``, ...) on a first pass.
+        Sets the target attributes (``classes_``, ...) on a first pass. Every
+        subclass implements it.
         """
+        raise NotImplementedError
 
     def _sample_weight(self, sample_weight, X, y):
         """The weight s_i of each sample, or None."""
@@ -216,11 +228,7 @@ class BaseDeepNet(
             if context is not None:
                 tasks.data = (data.X, data.y, data.sample_weight)
                 context.call_on_fit_task_begin(estimator=self, **tasks.arguments())
-            if self.solver == "lbfgs":
-                tasks.name = "lbfgs-iter"
-                train_lbfgs(self, data, tasks)
-            else:
-                train_stochastic(self, data, rng, random_state, tasks, incremental)
+            self._train(data, rng, random_state, tasks, incremental)
             self._unscale_targets()
             if context is not None:
                 context.call_on_fit_task_end(
@@ -231,6 +239,112 @@ class BaseDeepNet(
             self.__dict__.update(saved)
             raise
         return self
+
+    def _train(self, data, rng, random_state, tasks, incremental):
+        """Run the solver on the prepared network and read its result."""
+        if self.solver == "lbfgs":
+            tasks.name = "lbfgs-iter"
+            config = LbfgsConfig(self.alpha, self.max_iter, self.max_fun, self.tol)
+            state = SolverState(t=self.t_)
+            result = train_lbfgs(self._network, self._theta, data, config, state, tasks)
+        else:
+            config = self._stochastic_config(data, incremental)
+            state = SolverState(
+                self._optimizer,
+                self._schedule,
+                self._stopping,
+                n_iter=self.n_iter_ if incremental else 0,
+                t=self.t_,
+                n_clipped_steps=self.n_clipped_steps_ if incremental else 0,
+            )
+            result = train_stochastic(
+                self._network,
+                self._theta,
+                data,
+                config,
+                state,
+                rng,
+                random_state,
+                tasks,
+            )
+        self._read_result(result)
+        if not incremental:
+            unscaled = input_scale(data.X) if self.solver != "lbfgs" else None
+            name = type(self).__name__
+            warning = fit_warning(
+                result, config, self._network.output_layer, unscaled, name
+            )
+            if warning is not None:
+                warn(*warning)
+
+    def _stochastic_config(self, data, incremental):
+        """The mini-batch loop's settings, from the hyperparameters."""
+        early_stopping = uses_early_stopping(
+            self.early_stopping, data.X.shape[0], incremental
+        )
+        return StochasticConfig(
+            optimizer=OptimizerSettings(
+                self.solver,
+                self.learning_rate,
+                self.learning_rate_schedule,
+                self.power_t,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            ),
+            stopping=StoppingSettings(
+                self.max_iter,
+                self.tol,
+                self.n_iter_no_change,
+                early_stopping,
+                self.validation_fraction,
+                self._stratify_split(),
+                self._validation_scorer() if early_stopping else None,
+            ),
+            alpha=self.alpha,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            max_grad_norm=self.max_grad_norm,
+            verbose=self.verbose,
+            incremental=incremental,
+        )
+
+    def _validation_scorer(self):
+        """``score(X, y, sample_weight)`` of ``scoring`` on the weights in training.
+
+        None for the default score, minus the validation loss. The held-out
+        rows are part of the validated data, so predicting skips the checks.
+        """
+        if self.scoring is None:
+            return None
+        scorer = check_scoring(self, self.scoring)
+
+        def score(X, y, sample_weight):
+            weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+            with self._trusted_input():
+                return scorer(self, X, y, **weights)
+
+        return score
+
+    def _read_result(self, result):
+        """The fitted attributes from a solver's :class:`TrainingResult`."""
+        state = result.state
+        if self.solver != "lbfgs":
+            self._optimizer, self._schedule = state.optimizer, state.schedule
+            self._stopping = state.stopping
+        self.n_iter_ = state.n_iter
+        self.t_ = state.t
+        self.n_clipped_steps_ = state.n_clipped_steps
+        self.loss_curve_.extend(result.loss_curve)
+        if result.loss is not None or self.solver == "lbfgs":
+            self.loss_ = result.loss
+        self.best_loss_ = result.best_loss
+        self.do_early_stopping_ = result.early_stopping
+        self.validation_scores_ = result.validation_scores
+        self.best_validation_score_ = result.best_validation_score
+        self.validation_loss_curve_ = result.validation_loss_curve
 
     def _prepare(self, X, y, sample_weight, incremental, classes=None):
         """Validate the data and set up the network, weights and targets.
@@ -261,7 +375,7 @@ class BaseDeepNet(
         sample_weight = self._sample_weight(sample_weight, X, y)
 
         layer_units = (X.shape[1], *sizes, Y.shape[1])
-        network = Network(
+        network = fully_connected(
             layer_units,
             activations,
             output,
@@ -273,15 +387,8 @@ class BaseDeepNet(
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         if first_pass:
             theta = np.zeros(network.n_params, dtype=X.dtype)
-            W, b = network.unpack(theta)
-            initialize(W, b, rng, layer_initializers(self.init, network.activations()))
-            norm = network.unpack_norm(theta)
-            if norm is not None:  # γ = 1, β = 0, running μ = 0, σ² = 1
-                for l in range(1, network.n_layers):
-                    b[l][...] = 0.0
-                    norm[0][l][...] = 1.0
-                    norm[1][l][...] = 0.0
-                    norm[2][l][...] = 1.0
+            initializers = layer_initializers(self.init, network.activations())
+            network.initialize(theta, rng, initializers)
             self.n_iter_ = 0
             self.n_clipped_steps_ = 0
             self.t_ = 0
@@ -383,8 +490,7 @@ class BaseDeepNet(
                 dtype=self._theta.dtype,
                 reset=False,
             )
-        W, b = self._parameter_views()
-        return self._network.predict_logits(X, W, b, self._norm_views())
+        return self._network.predict_logits(X, self._layer_views())
 
     def _is_validated_input(self, X):
         """Whether X passes every check of ``validate_data`` as it is.

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 
 from ._base import BaseDeepNet
 from ._docs import fill_docstring
-from ._outputs import OUTPUT_LAYERS
+from ._nn.outputs import OUTPUT_LAYERS
 from ._targets import (
     check_labels,
     classification_target,

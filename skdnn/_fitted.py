@@ -14,7 +14,7 @@ class FittedParametersMixin:
     """``coefs_``, ``intercepts_`` and batch-norm views of ``_theta``; pickling."""
 
     def _parameter_views(self):
-        """W[l], b[l] views of ``_theta``, made once per parameter vector.
+        """The course's W[l], b[l] as views of ``_theta``, made once per vector.
 
         The views are made when ``_theta`` is (see :meth:`_remember_views`), so
         predicting only reads them: threads may share them and ``__dict__``
@@ -25,6 +25,13 @@ class FittedParametersMixin:
         if memo is not None and memo[0] is self._theta:
             return memo[1], memo[2]
         return self._network.unpack(self._theta)
+
+    def _layer_views(self):
+        """Each layer's parameter views of ``_theta``, for forward passes."""
+        memo = self.__dict__.get("_views")
+        if memo is not None and memo[0] is self._theta:
+            return memo[3]
+        return self._network.bind(self._theta)
 
     def _norm_views(self):
         """γ[l] and the running statistics as views of ``_theta``, or None."""
@@ -53,7 +60,8 @@ class FittedParametersMixin:
         return self._batch_norm_part(2, "batch_norm_running_var_")
 
     def _remember_views(self):
-        self._views = (self._theta, *self._network.unpack(self._theta))
+        network, theta = self._network, self._theta
+        self._views = (theta, *network.unpack(theta), network.bind(theta))
 
     def __getstate__(self):
         # BaseEstimator may hand back the live __dict__: copy before dropping.

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
-from ._activations import ACTIVATIONS
+from ._nn.activations import ACTIVATIONS
 
 ACTIVATION_ALIASES = {"sigmoid": "logistic"}
 ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skdnn._activations import ACTIVATIONS, BACKWARDS
+from skdnn._nn.activations import ACTIVATIONS, BACKWARDS
 
 NAMES = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
 

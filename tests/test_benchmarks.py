@@ -63,12 +63,12 @@ def test_benchmark_refuses_an_install_that_is_not_this_checkout(tmp_path, monkey
     assert stale_install(checkout, checkout) is None
     assert stale_install(checkout, copy) is None
     # an editor's lock file is no module: pip does not install it
-    (checkout / ".#_network.py").write_text("lock\n")
+    (checkout / "_nn" / ".#network.py").write_text("lock\n")
     assert stale_install(checkout, copy) is None
-    (copy / "_network.py").write_text("# an older version\n")
-    (copy / "_layout.py").unlink()
+    (copy / "_nn" / "network.py").write_text("# an older version\n")
+    (copy / "_nn" / "layout.py").unlink()
     problem = stale_install(checkout, copy)
-    assert "_layout.py, _network.py" in problem and str(copy) in problem
+    assert "_nn/layout.py, _nn/network.py" in problem and str(copy) in problem
 
     class Installed:
         __file__ = str(copy / "__init__.py")

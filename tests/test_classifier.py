@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SOLVER_KWARGS, SOLVERS, STOCHASTIC
 from scipy.special import softmax
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -13,15 +14,6 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from skdnn import DeepNetClassifier, layer_grid
-
-SOLVERS = ["adam", "sgd", "lbfgs"]
-STOCHASTIC = ["adam", "sgd"]
-# Step sizes that train each solver in a few dozen epochs on standardised data.
-SOLVER_KWARGS = {
-    "adam": {"solver": "adam", "learning_rate": 0.01},
-    "sgd": {"solver": "sgd", "learning_rate": 0.1},
-    "lbfgs": {"solver": "lbfgs"},
-}
 
 
 def _iris():

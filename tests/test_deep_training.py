@@ -84,16 +84,16 @@ def test_check_gradients_checks_the_dropout_backward_pass(Estimator, X, y, activ
 
 
 def test_a_dropout_forward_and_backward_that_disagree_fail_the_check(monkeypatch):
-    import skdnn._network
+    import skdnn._nn.dropout
 
-    original = skdnn._network.drop
+    original = skdnn._nn.dropout.drop
 
-    def draw_the_mask_but_drop_nothing(A, D, M, rate, cache):
-        original(A, D, M, rate, cache)
+    def draw_the_mask_but_drop_nothing(A, D, M, keep_prob, rng):
+        original(A, D, M, keep_prob, rng)
         np.copyto(D, A)  # forward feeds A on; backward still applies the mask
         return D
 
-    monkeypatch.setattr(skdnn._network, "drop", draw_the_mask_but_drop_nothing)
+    monkeypatch.setattr(skdnn._nn.dropout, "drop", draw_the_mask_but_drop_nothing)
     model = DeepNetClassifier((6, 5), activation="tanh", dropout=0.5)
     assert check_gradients(model, X_DIGITS[:30], Y_DIGITS[:30]) > 1e-3
 
@@ -392,7 +392,7 @@ def test_check_gradients_checks_the_batch_norm_backward_pass(
 
 
 def test_a_broken_batch_norm_backward_pass_fails_the_gradient_check(monkeypatch):
-    import skdnn._network
+    import skdnn._nn.batchnorm
 
     def without_the_variance_term(dZ, Z_hat, inv_std, gamma, row_weights, dgamma):
         # forgets that σ² depends on every row of the batch
@@ -402,7 +402,9 @@ def test_a_broken_batch_norm_backward_pass_fails_the_gradient_check(monkeypatch)
         dZ *= inv_std
         return dZ
 
-    monkeypatch.setattr(skdnn._network, "normalize_backward", without_the_variance_term)
+    monkeypatch.setattr(
+        skdnn._nn.batchnorm, "normalize_backward", without_the_variance_term
+    )
     model = DeepNetClassifier((6, 5), activation="tanh", batch_norm=True)
     assert check_gradients(model, X_DIGITS[:30], Y_DIGITS[:30]) > 1e-3
 

@@ -17,6 +17,7 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import SOLVER_KWARGS, SOLVERS, STOCHASTIC
 from sklearn.base import clone, is_classifier
 from sklearn.datasets import load_iris, make_friedman1
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -26,17 +27,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-import skdnn._network
+import skdnn._nn.network
 from skdnn import DeepNetClassifier, DeepNetRegressor
-
-SOLVERS = ["adam", "sgd", "lbfgs"]
-STOCHASTIC = ["adam", "sgd"]
-# Step sizes that train each solver in a few dozen epochs on standardised data.
-SOLVER_KWARGS = {
-    "adam": {"solver": "adam", "learning_rate": 0.01},
-    "sgd": {"solver": "sgd", "learning_rate": 0.05},
-    "lbfgs": {"solver": "lbfgs"},
-}
 
 
 @dataclass(frozen=True)
@@ -672,7 +664,7 @@ SGD = dict(hidden_layer_sizes=(6,), solver="sgd", learning_rate=0.05, random_sta
 def _raise_on_call(monkeypatch, n, error):
     """Make the n-th evaluation of the cost and its gradient raise ``error``."""
     calls = []
-    original = skdnn._network.Network.cost_and_gradient
+    original = skdnn._nn.network.Network.cost_and_gradient
 
     def fail_on_nth_call(self, *args, **kwargs):
         calls.append(1)
@@ -680,7 +672,9 @@ def _raise_on_call(monkeypatch, n, error):
             raise error
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(skdnn._network.Network, "cost_and_gradient", fail_on_nth_call)
+    monkeypatch.setattr(
+        skdnn._nn.network.Network, "cost_and_gradient", fail_on_nth_call
+    )
 
 
 def test_keyboard_interrupt_keeps_last_completed_epoch(case, monkeypatch):

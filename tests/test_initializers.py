@@ -1,30 +1,28 @@
 """Weight initialisation: shapes, statistics, seeding and the "auto" rule."""
 
-from itertools import pairwise
-
 import numpy as np
 import pytest
 
-from skdnn._initializers import (
+from skdnn._nn.initializers import (
     INITIALIZERS,
     glorot,
     he,
-    initialize,
     layer_initializers,
     small,
 )
+from skdnn._nn.network import fully_connected
 
 NAMES = ["he", "glorot", "small"]
 
 
-def make_views(layer_units, dtype=np.float64):
-    """W[l] of shape (n[l-1], n[l]) and b[l] of shape (n[l],), NaN-filled."""
-    W = [None] + [
-        np.full((n_in, n_out), np.nan, dtype=dtype)
-        for n_in, n_out in pairwise(layer_units)
-    ]
-    b = [None] + [np.full(n, np.nan, dtype=dtype) for n in layer_units[1:]]
-    return W, b
+def initialize(layer_units, rng, initializers, dtype=np.float64, batch_norm=False):
+    """W[l], b[l] and θ of a fully connected network, initialised from NaN."""
+    hidden = ["relu"] * (len(layer_units) - 2)
+    network = fully_connected(layer_units, hidden, "softmax", batch_norm=batch_norm)
+    theta = np.full(network.n_params, np.nan, dtype=dtype)
+    network.initialize(theta, rng, initializers)
+    W, b = network.unpack(theta)
+    return W, b, theta
 
 
 def test_table():
@@ -92,9 +90,7 @@ def test_same_seed_same_weights_other_seed_other_weights(name):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_initialize_fills_every_layer(name, dtype):
     layer_units = (5, 4, 3, 2)
-    W, b = make_views(layer_units, dtype)
-    arrays = W[1:] + b[1:]
-    initialize(W, b, np.random.default_rng(5), [name] * 3)
+    W, b, theta = initialize(layer_units, np.random.default_rng(5), [name] * 3, dtype)
     for l in range(1, 4):
         assert W[l].shape == (layer_units[l - 1], layer_units[l])
         assert b[l].shape == (layer_units[l],)
@@ -102,22 +98,28 @@ def test_initialize_fills_every_layer(name, dtype):
             assert array.dtype == dtype
             assert np.all(np.isfinite(array))
             assert np.count_nonzero(array) == array.size
-    # In place: the very same arrays, never replaced.
-    assert all(old is new for old, new in zip(arrays, W[1:] + b[1:], strict=True))
-
-
-def test_initialize_writes_into_views_of_a_flat_vector():
-    theta = np.full(3 * 2 + 2 * 1 + 2 + 1, np.nan)
-    W = [None, theta[:6].reshape(3, 2), theta[6:8].reshape(2, 1)]
-    b = [None, theta[8:10], theta[10:11]]
-    initialize(W, b, np.random.default_rng(6), ["glorot", "he"])
+            assert np.shares_memory(array, theta)
     assert np.all(np.isfinite(theta))
-    assert np.count_nonzero(theta) == theta.size
+
+
+def test_batch_norm_starts_at_the_identity_and_leaves_the_weights_alone():
+    rng = np.random.default_rng(6)
+    W, b, _ = initialize((4, 5, 3, 2), rng, ["glorot"] * 3)
+    W_bn, b_bn, theta = initialize(
+        (4, 5, 3, 2), np.random.default_rng(6), ["glorot"] * 3, batch_norm=True
+    )
+    for l in (1, 2, 3):
+        np.testing.assert_array_equal(W_bn[l], W[l])  # the same draws
+    np.testing.assert_array_equal(b_bn[3], b[3])
+    for l in (1, 2):
+        assert np.all(b_bn[l] == 0.0)  # β[l] = 0
+    assert np.all(np.isfinite(theta))
 
 
 def test_initialize_uses_each_layers_own_initializer():
-    W, b = make_views((50, 3000, 300, 2000))
-    initialize(W, b, np.random.default_rng(7), ["he", "glorot", "small"])
+    W, b, _ = initialize(
+        (50, 3000, 300, 2000), np.random.default_rng(7), ["he", "glorot", "small"]
+    )
     he_std = np.sqrt(2.0 / 50)
     glorot_bound = np.sqrt(6.0 / (3000 + 300))
     # W[l] and b[l] both come from layer l's distribution, with its fans.
@@ -131,23 +133,19 @@ def test_initialize_uses_each_layers_own_initializer():
 
 
 def test_initialize_is_reproducible():
-    first_W, first_b = make_views((4, 3, 2))
-    second_W, second_b = make_views((4, 3, 2))
-    initialize(first_W, first_b, np.random.default_rng(8), ["he", "glorot"])
-    initialize(second_W, second_b, np.random.default_rng(8), ["he", "glorot"])
+    first_W, first_b, _ = initialize((4, 3, 2), np.random.default_rng(8), ["he"] * 2)
+    second_W, second_b, _ = initialize((4, 3, 2), np.random.default_rng(8), ["he"] * 2)
     for l in (1, 2):
         np.testing.assert_array_equal(first_W[l], second_W[l])
         np.testing.assert_array_equal(first_b[l], second_b[l])
-    other_W, other_b = make_views((4, 3, 2))
-    initialize(other_W, other_b, np.random.default_rng(9), ["he", "glorot"])
+    other_W, _, _ = initialize((4, 3, 2), np.random.default_rng(9), ["he"] * 2)
     assert not np.allclose(first_W[1], other_W[1])
 
 
 def test_layers_draw_from_one_stream():
     # Same shapes and initialiser in every layer: equal layers would mean each
     # one restarted the generator.
-    W, b = make_views((3, 3, 3, 3))
-    initialize(W, b, np.random.default_rng(10), ["small"] * 3)
+    W, b, _ = initialize((3, 3, 3, 3), np.random.default_rng(10), ["small"] * 3)
     assert not np.allclose(W[1], W[2])
     assert not np.allclose(W[2], W[3])
     assert not np.allclose(b[1], b[2])

@@ -1,9 +1,9 @@
-"""The fused optimiser steps: blocked NumPy, and compiled Numba where installed.
+"""The fast paths of skdnn._fast: blocked NumPy steps, and Numba where installed.
 
-The NumPy step is the reference: walked in cache-sized blocks, with the L2
-gradient folded in, it must give exactly the parameters of the textbook
-whole-vector step with the penalty added to the gradient first. The compiled
-step must give the same parameters as the NumPy one.
+The reference is the whole-vector step of skdnn._train.optimizers with the
+penalty added to the gradient first: walked in cache-sized blocks with the L2
+gradient folded in, or compiled, the steps must give exactly its parameters.
+The compiled ReLU passes must give NumPy's numbers.
 """
 
 import importlib.util
@@ -11,11 +11,18 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import use_kernels
 from sklearn.datasets import load_digits
 
 import skdnn
-from skdnn import DeepNetClassifier, DeepNetRegressor, _kernels
-from skdnn._optimizers import BLOCK, SGD, Adam
+from skdnn import DeepNetClassifier, DeepNetRegressor
+from skdnn import _fast as _kernels
+from skdnn._fast.tuning import NUMPY_STEP_BLOCK as BLOCK
+from skdnn._nn.activations import relu, relu_backward
+from skdnn._nn.dense import Dense
+from skdnn._nn.layer import Pass
+from skdnn._nn.layout import ParameterLayout
+from skdnn._train.optimizers import SGD, Adam, adam_update, sgd_update
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
@@ -33,38 +40,13 @@ X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
 X_DIGITS = X_DIGITS / 16.0
 
 
-def _textbook_sgd(theta, grad, velocity, lr, mu, nesterov):
-    step = grad * lr
-    velocity *= mu
-    velocity -= step
-    if nesterov:
-        theta -= step
-        theta += velocity * mu
-    else:
-        theta += velocity
-
-
-def _textbook_adam(theta, grad, u, w, lr, t, b1, b2, eps):
-    u *= b1
-    u += grad
-    w *= b2
-    w += np.square(grad)
-    root = float(np.sqrt(1.0 - b2))
-    lr_t = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-    step = np.sqrt(w)
-    step += eps / root
-    step = u / step
-    step *= float(lr_t * (1.0 - b1) / root)
-    theta -= step
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("kind", ["sgd", "nesterov", "adam"])
 def test_fused_step_equals_the_textbook_step_bit_for_bit(
     backend, dtype, kind, monkeypatch
 ):
-    monkeypatch.setenv("SKDNN_KERNELS", backend)
+    use_kernels(monkeypatch, backend)
     rng = np.random.default_rng(0)
     n_params, n_weights = 2 * BLOCK + 123, BLOCK + 7  # blocks straddle n_weights
     theta = rng.standard_normal(n_params).astype(dtype)
@@ -81,9 +63,9 @@ def test_fused_step_equals_the_textbook_step_bit_for_bit(
         full = grad.copy()
         full[:n_weights] += expected[:n_weights] * coef
         if kind == "adam":
-            _textbook_adam(expected, full, u, w, 0.01, t, 0.9, 0.999, 1e-8)
+            adam_update(expected, full, u, w, 0.01, t, 0.9, 0.999, 1e-8)
         else:
-            _textbook_sgd(expected, full, velocity, 0.01, 0.9, kind == "nesterov")
+            sgd_update(expected, full, velocity, 0.01, 0.9, kind == "nesterov")
         norm_sq = optimizer.update(theta, grad, 0.01, (n_weights, coef))
         np.testing.assert_array_equal(theta, expected)
         weights = expected[:n_weights].astype(np.float64)
@@ -107,7 +89,7 @@ def test_compiled_and_numpy_training_give_the_same_network(dtype, params, monkey
     X = X_DIGITS.astype(dtype)
     nets = {}
     for backend in ["numpy", "numba"]:
-        monkeypatch.setenv("SKDNN_KERNELS", backend)
+        use_kernels(monkeypatch, backend)
         nets[backend] = DeepNetClassifier(
             (200, 40), max_iter=3, early_stopping=False, random_state=0, **params
         ).fit(X, Y_DIGITS)
@@ -124,7 +106,7 @@ def test_compiled_and_numpy_training_give_the_same_network(dtype, params, monkey
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_cost_with_the_folded_penalty_is_the_cost(backend, monkeypatch):
     """loss_curve_ still includes λ/(2m)||W||², now taken from the step."""
-    monkeypatch.setenv("SKDNN_KERNELS", backend)
+    use_kernels(monkeypatch, backend)
     X, y = X_DIGITS[:300], Y_DIGITS[:300]
     params = dict(batch_size=None, max_iter=4, early_stopping=False, random_state=0)
     folded = DeepNetRegressor((16,), alpha=5.0, **params).fit(X, y.astype(float))
@@ -138,21 +120,23 @@ def test_the_cost_with_the_folded_penalty_is_the_cost(backend, monkeypatch):
 
 
 def test_kernels_switch_is_validated(monkeypatch):
-    monkeypatch.setenv("SKDNN_KERNELS", "gpu")
+    use_kernels(monkeypatch, "gpu")
     with pytest.raises(ValueError, match="SKDNN_KERNELS='gpu'"):
         DeepNetClassifier((4,), max_iter=1).fit(X_DIGITS[:50], Y_DIGITS[:50])
-    monkeypatch.setenv("SKDNN_KERNELS", "numpy")
+    use_kernels(monkeypatch, "numpy")
     assert _kernels.backend() == "numpy"
 
 
 def test_asking_for_numba_without_it_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba fails
-    monkeypatch.setitem(sys.modules, "skdnn._numba_steps", None)
-    monkeypatch.delattr(skdnn, "_numba_steps", raising=False)
+    monkeypatch.setitem(sys.modules, "skdnn._fast.numba_steps", None)
+    monkeypatch.setitem(sys.modules, "skdnn._fast.numba_relu", None)
+    monkeypatch.delattr(skdnn._fast, "numba_steps", raising=False)
+    monkeypatch.delattr(skdnn._fast, "numba_relu", raising=False)
     monkeypatch.setattr(_kernels, "_COMPILED", {})
-    monkeypatch.setenv("SKDNN_KERNELS", "auto")
+    use_kernels(monkeypatch, "auto")
     assert _kernels.backend() == "numpy"
-    monkeypatch.setenv("SKDNN_KERNELS", "numba")
+    use_kernels(monkeypatch, "numba")
     with pytest.raises(ImportError, match=r'pip install "skdnn\[fast\]"'):
         _kernels.backend()
 
@@ -160,9 +144,48 @@ def test_asking_for_numba_without_it_says_how_to_install_it(monkeypatch):
 @pytest.mark.skipif(not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [(256, 512), (37, 3), (1, 1)])
-def test_compiled_relu_layer_gives_numpys_numbers(dtype, shape, monkeypatch):
+def test_compiled_relu_gives_numpys_numbers(dtype, shape, monkeypatch):
+    """max(Z, 0) and dA * g'(Z): the same values, NaN and inf included."""
+    use_kernels(monkeypatch, "numba")
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal(shape).astype(dtype)
+    Z.flat[::3] = np.resize([np.nan, np.inf, -np.inf, -0.0, 0.0], Z.flat[::3].size)
+    dA = rng.standard_normal(shape).astype(dtype)
+    dA.flat[1::4] = np.resize([np.inf, -np.inf, np.nan, -0.0], dA.flat[1::4].size)
+
+    compiled_relu, compiled_backward = _kernels.relu_kernels()
+    A_ref = relu(Z, np.empty_like(Z))
+    A_got = np.empty_like(Z)
+    assert compiled_relu(Z, A_got) is A_got
+    np.testing.assert_array_equal(A_got, A_ref)
+    assert np.array_equal(np.signbit(A_got), np.signbit(A_ref))
+    in_place = Z.copy()
+    compiled_relu(in_place, in_place)  # predicting: A[l] overwrites Z[l]
+    np.testing.assert_array_equal(in_place, A_ref)
+
+    with np.errstate(invalid="ignore"):
+        dZ_ref = relu_backward(Z, A_ref, dA.copy())
+        dZ_got = dA.copy()
+        assert compiled_backward(Z, A_got, dZ_got) is dZ_got
+    np.testing.assert_array_equal(dZ_got, dZ_ref)
+    assert np.array_equal(np.signbit(dZ_got), np.signbit(dZ_ref))
+
+
+def test_the_numpy_path_runs_no_compiled_kernel(monkeypatch):
+    """SKDNN_KERNELS=numpy trains without calling a kernel, even where Numba is."""
+    use_kernels(monkeypatch, "numpy")
+    monkeypatch.setattr(_kernels, "_COMPILED", {"available": True})  # no kernel
+    DeepNetClassifier((8,), solver="sgd", max_iter=2, random_state=0).fit(
+        X_DIGITS[:100], Y_DIGITS[:100]
+    )
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(256, 512), (37, 3), (1, 1)])
+def test_compiled_dense_relu_passes_give_numpys_numbers(dtype, shape, monkeypatch):
     """Bias, max(Z, 0), mask and db: the same values, NaN and inf included."""
-    monkeypatch.setenv("SKDNN_KERNELS", "numba")
+    use_kernels(monkeypatch, "numba")
     rng = np.random.default_rng(0)
     Z = rng.standard_normal(shape).astype(dtype)
     Z.flat[::3] = np.resize([np.nan, np.inf, -np.inf, -0.0, 0.0], Z.flat[::3].size)
@@ -170,21 +193,46 @@ def test_compiled_relu_layer_gives_numpys_numbers(dtype, shape, monkeypatch):
     dA = rng.standard_normal(shape).astype(dtype)
     dA.flat[1::4] = np.resize([np.inf, -np.inf, np.nan, -0.0], dA.flat[1::4].size)
 
-    forward, backward = _kernels.relu_layer()
+    forward, backward = _kernels.dense_relu_kernels()
     Z_ref = Z + b
-    A_ref = np.maximum(Z_ref, 0.0)
+    A_ref = relu(Z_ref, np.empty_like(Z_ref))
     Z_got, A_got = Z.copy(), np.empty_like(Z)
     forward(Z_got, b, A_got)
     np.testing.assert_array_equal(Z_got, Z_ref)
     np.testing.assert_array_equal(A_got, A_ref)
+    assert np.array_equal(np.signbit(A_got), np.signbit(A_ref))
     in_place = Z.copy()
     forward(in_place, b, in_place)  # predicting: A[l] overwrites Z[l]
     np.testing.assert_array_equal(in_place, A_ref)
 
     with np.errstate(invalid="ignore"):
-        dZ_ref = dA * (Z_ref > 0)
+        dZ_ref = relu_backward(Z_ref, A_ref, dA.copy())
         db_ref = np.add.reduce(dZ_ref, axis=0)
         dZ_got, db_got = dA.copy(), np.empty(shape[1], dtype)
         backward(Z_got, A_got, dZ_got, db_got)
     np.testing.assert_array_equal(dZ_got, dZ_ref)
     np.testing.assert_array_equal(db_got, db_ref)
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="Numba is not installed (skdnn[fast])")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_dense_relu_layer_gives_the_same_bits_compiled_or_not(dtype, monkeypatch):
+    layer = Dense(30, 20, "relu")
+    layout = ParameterLayout([layer])
+    rng = np.random.default_rng(1)
+    theta = rng.standard_normal(layout.n_params).astype(dtype)
+    A_prev = rng.standard_normal((16, 30)).astype(dtype)
+    dA = rng.standard_normal((16, 20)).astype(dtype)
+    results = {}
+    for backend in ("numpy", "numba"):
+        use_kernels(monkeypatch, backend)
+        (p,) = layout.bind(theta)
+        cache = layer.allocate(16, dtype, training=True)
+        A = layer.forward(A_prev, p, cache, Pass(training=True)).copy()
+        grad = np.empty_like(theta)
+        (dp,) = layout.bind(grad)
+        dA_prev = layer.backward(dA.copy(), p, dp, cache)
+        predicted = layer.forward(A_prev, p, None, Pass())
+        results[backend] = (A, dA_prev, grad, predicted)
+    for got, expected in zip(results["numba"], results["numpy"], strict=True):
+        np.testing.assert_array_equal(got, expected)

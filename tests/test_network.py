@@ -1,17 +1,28 @@
-"""Network: parameter layout, forward against the course's notation, gradients."""
+"""The network as a whole: its layers, the θ layout, buffers, modes, the cost.
+
+Its cost and gradient against the course's equations are tests/test_course.py;
+each layer kind alone, tests/test_layers.py.
+"""
+
+import copy
+import pickle
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-import skdnn._network
-from skdnn._activations import ACTIVATIONS
-from skdnn._network import Cache, Network
-from skdnn._outputs import OUTPUT_LAYERS
+import skdnn._fast.tuning
+from skdnn._nn import course
+from skdnn._nn.activations import ACTIVATIONS, Activation
+from skdnn._nn.layer import Pass
+from skdnn._nn.linear import Linear
+from skdnn._nn.network import Network, fully_connected
+from skdnn._nn.outputs import OUTPUT_LAYERS
+from skdnn._nn.penalty import L2
 
 OUTPUTS = ["logistic", "softmax", "identity"]
-PROBABILITIES = ["logistic", "softmax"]
+TRAINING = Pass(training=True)
 
 # (layer_units, hidden_activations); L = 1 has no hidden layer at all.
 ARCHITECTURES = [
@@ -21,69 +32,6 @@ ARCHITECTURES = [
     ((3, 6, 4, 3), ("logistic", "leaky_relu")),
     ((3, 4, 5, 2, 3), ("relu", "identity", "tanh")),
 ]
-
-
-def g_course(name, Z):
-    """Activations written out from their definitions."""
-    if name == "identity":
-        return Z
-    if name == "logistic":
-        return 1.0 / (1.0 + np.exp(-Z))
-    if name == "tanh":
-        return (np.exp(2 * Z) - 1.0) / (np.exp(2 * Z) + 1.0)
-    if name == "relu":
-        return np.where(Z > 0, Z, 0.0)
-    if name == "leaky_relu":
-        return np.where(Z > 0, Z, 0.01 * Z)
-    raise AssertionError(name)
-
-
-def output_course(output, Z):
-    """Output activation with one example per column."""
-    if output == "identity":
-        return Z
-    if output == "logistic":
-        return 1.0 / (1.0 + np.exp(-Z))
-    E = np.exp(Z)
-    return E / E.sum(axis=0, keepdims=True)
-
-
-def forward_course(X, W_course, b_course, hidden, output):
-    """Z[l] = W[l] A[l-1] + b[l], column-major as in the course.
-
-    ``W_course[l]`` has shape (n[l], n[l-1]); returns lists of Z[l], A[l] of
-    shape (n[l], m), with A[0] = Xᵀ.
-    """
-    L = len(W_course) - 1
-    Z, A = [None], [X.T]
-    for l in range(1, L + 1):
-        Z.append(W_course[l] @ A[l - 1] + b_course[l][:, None])
-        if l < L:
-            A.append(g_course(hidden[l - 1], Z[l]))
-        else:
-            A.append(output_course(output, Z[l]))
-    return Z, A
-
-
-def cost_course(X, Y, W_course, b_course, hidden, output, alpha, s=None):
-    """J = (sum_i s_i L_i + alpha / 2 sum_l ||W[l]||_F²) / sum_i s_i."""
-    _, A = forward_course(X, W_course, b_course, hidden, output)
-    A_L, Y_c = A[-1], Y.T
-    if output == "logistic":
-        losses = -(Y_c * np.log(A_L) + (1 - Y_c) * np.log(1 - A_L)).sum(axis=0)
-    elif output == "softmax":
-        losses = -(Y_c * np.log(A_L)).sum(axis=0)
-    else:
-        losses = 0.5 * ((A_L - Y_c) ** 2).sum(axis=0)
-    s = np.ones(X.shape[0]) if s is None else s
-    penalty = 0.5 * alpha * sum((w**2).sum() for w in W_course[1:])
-    return ((s * losses).sum() + penalty) / s.sum()
-
-
-def course_parameters(network, theta):
-    """W[l] as the course writes it, (n[l], n[l-1]), and b[l], from theta."""
-    W, b = network.unpack(theta)
-    return [None] + [w.T.copy() for w in W[1:]], [None] + [v.copy() for v in b[1:]]
 
 
 def make_problem(layer_units, output, m, seed):
@@ -103,49 +51,76 @@ def random_theta(network, seed, scale=0.7):
     return np.random.default_rng(seed).normal(scale=scale, size=network.n_params)
 
 
-def training_forward(network, X, W, b, cache=None):
-    """Z[l] and A[l] for l = 0..L after a training-mode forward pass.
-
-    The forward pass ends with the logits Z[L]; A[L] = g[L](Z[L]) is the output
-    layer's, computed here into a new array. Z[0] is None and A[0] is X.
-    """
+def training_forward(network, X, theta, cache=None):
+    """Z[l] and A[l] (A[L] = ŷ) of a training pass, with Z[L] the returned logits."""
     if cache is None:
         cache = network.allocate_cache(X.shape[0], np.float64)
-    Z_L = network.forward(X, W, b, cache, training=True)
-    Z, A, *_ = cache.rows(X.shape[0])
-    L = network.n_layers
-    assert Z_L is Z[L]
-    A_L = network.output_layer.activation(Z_L, np.empty_like(Z_L))
-    return list(Z), [X, *A[1:L], A_L]
+    Z_L = network.forward(X, network.bind(theta), cache, TRAINING)
+    network.output_layer.activation(Z_L, out=cache.output.A)
+    Z, A = network.course_arrays(cache)
+    assert Z_L is Z[-1]
+    return Z, A
 
 
 @pytest.mark.parametrize(
-    "layer_units, n_weights, n_params",
+    "layer_units, n_penalised, n_params",
     [((3, 2), 6, 8), ((3, 4, 2), 20, 26), ((5, 4, 3, 1), 35, 43)],
 )
-def test_parameter_counts(layer_units, n_weights, n_params):
-    network = Network(layer_units, ["tanh"] * (len(layer_units) - 2), "softmax")
+def test_parameter_counts(layer_units, n_penalised, n_params):
+    network = fully_connected(layer_units, ["tanh"] * (len(layer_units) - 2), "softmax")
     assert network.n_layers == len(layer_units) - 1
-    assert network.n_weights == n_weights
+    assert network.layer_units == layer_units
+    assert network.n_penalised == n_penalised
     assert network.n_params == n_params
 
 
 def test_wrong_number_of_hidden_activations():
     with pytest.raises(ValueError, match="Expected 2 hidden activations, got 1"):
-        Network((3, 4, 4, 2), ["relu"], "softmax")
+        fully_connected((3, 4, 4, 2), ["relu"], "softmax")
 
 
-def test_activations_lists_the_output_last():
-    network = Network((3, 4, 4, 2), ["relu", "tanh"], "logistic")
+def test_the_stack_of_a_fully_connected_network():
+    network = fully_connected(
+        (3, 4, 5, 2), ["relu", "tanh"], "logistic", dropout=[0.5, 0.0], batch_norm=True
+    )
+    kinds = [layer.kind for layer in network.layers]
+    assert kinds == [
+        "linear", "batch_norm", "activation", "dropout",
+        "linear", "batch_norm", "activation",
+        "linear",
+    ]  # fmt: skip
     assert tuple(network.activations()) == ("relu", "tanh", "logistic")
+    assert network.batch_norm and network.hidden_activations == ("relu", "tanh")
+    assert [layer.bias for layer in network.layers if layer.kind == "linear"] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_hidden_layers_without_batch_norm_are_dense_blocks():
+    network = fully_connected(
+        (3, 4, 5, 2), ["relu", "tanh"], "softmax", dropout=[0, 0.2]
+    )
+    assert [layer.kind for layer in network.layers] == [
+        "dense",
+        "dense",
+        "dropout",
+        "linear",
+    ]
+    assert network.hidden_activations == ("relu", "tanh")
+
+
+def test_a_network_cannot_start_with_a_layer_that_overwrites_its_input():
+    with pytest.raises(ValueError, match="leaves its input alone"):
+        Network([Activation("relu", 3), Linear(3, 2)], "softmax")
 
 
 def test_unpack_layout_all_W_first_then_all_b():
-    network = Network((3, 4, 2), ["relu"], "softmax")
+    network = fully_connected((3, 4, 2), ["relu"], "softmax")
     theta = np.arange(network.n_params, dtype=np.float64)
     W, b = network.unpack(theta)
     assert W[0] is None and b[0] is None
-    assert len(W) == len(b) == 3
     # W[1]: theta[0:12] row-major (3, 4); W[2]: theta[12:20]; b[1], b[2] after.
     np.testing.assert_array_equal(W[1], np.arange(12).reshape(3, 4))
     np.testing.assert_array_equal(W[2], np.arange(12, 20).reshape(4, 2))
@@ -153,119 +128,68 @@ def test_unpack_layout_all_W_first_then_all_b():
     np.testing.assert_array_equal(b[2], [24, 25])
 
 
+def test_batch_norm_layout_is_that_of_0_1_0():
+    # W[1], W[2], W[3]; β[1], β[2], b[3]; γ[1], γ[2]; running μ; running σ²
+    network = fully_connected(
+        (2, 3, 2, 1), ["relu", "relu"], "logistic", batch_norm=True
+    )
+    theta = np.arange(network.n_params, dtype=np.float64)
+    W, b = network.unpack(theta)
+    gamma, mean, var = network.unpack_norm(theta)
+    n_w = 6 + 6 + 2
+    assert network.n_penalised == n_w
+    np.testing.assert_array_equal(
+        np.concatenate([w.ravel() for w in W[1:]]), range(n_w)
+    )
+    np.testing.assert_array_equal(np.concatenate(b[1:]), range(n_w, n_w + 6))
+    np.testing.assert_array_equal(np.concatenate(gamma[1:3]), range(n_w + 6, n_w + 11))
+    np.testing.assert_array_equal(np.concatenate(mean[1:3]), range(n_w + 11, n_w + 16))
+    np.testing.assert_array_equal(np.concatenate(var[1:3]), range(n_w + 16, n_w + 21))
+    assert network.n_params == n_w + 21
+    assert gamma[0] is gamma[3] is None
+    grad = np.ones(network.n_params)
+    network.zero_untrained(grad)
+    assert np.all(grad[: n_w + 11] == 1) and np.all(grad[n_w + 11 :] == 0)
+
+
 def test_unpack_returns_views_of_theta():
-    network = Network((3, 4, 2), ["relu"], "softmax")
+    network = fully_connected((3, 4, 2), ["relu"], "softmax")
     theta = np.zeros(network.n_params)
     W, b = network.unpack(theta)
     for array in W[1:] + b[1:]:
         assert np.shares_memory(array, theta)
-    W[1][0, 1] = 5.0
     W[2][3, 1] = 6.0
     b[1][2] = 7.0
-    b[2][1] = 8.0
     expected = np.zeros(network.n_params)
-    expected[[1, 12 + 3 * 2 + 1, 20 + 2, 25]] = [5.0, 6.0, 7.0, 8.0]
+    expected[[12 + 3 * 2 + 1, 20 + 2]] = [6.0, 7.0]
     np.testing.assert_array_equal(theta, expected)
-    # And the other way round: writing theta shows through the views.
-    theta[:] = -1.0
-    assert np.all(W[2] == -1.0) and np.all(b[1] == -1.0)
-
-
-HIDDEN = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
-
-
-@pytest.mark.parametrize("hidden", HIDDEN)
-@pytest.mark.parametrize("output", OUTPUTS)
-def test_forward_on_a_hand_made_network(hidden, output):
-    # n = (2, 3, 2), parameters written in the course's orientation.
-    W1 = np.array([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]])
-    b1 = np.array([0.01, -0.02, 0.03])
-    W2 = np.array([[0.7, -0.8, 0.9], [-0.1, 0.2, -0.3]])
-    b2 = np.array([0.05, -0.05])
-    X = np.array([[1.0, 2.0], [-1.5, 0.5], [0.0, -3.0], [2.0, 2.0]])
-
-    network = Network((2, 3, 2), [hidden], output)
-    theta = np.empty(network.n_params)
-    W, b = network.unpack(theta)
-    W[1][...], W[2][...] = W1.T, W2.T
-    b[1][...], b[2][...] = b1, b2
-
-    Z, A = training_forward(network, X, W, b)
-    Z_c, A_c = forward_course(X, [None, W1, W2], [None, b1, b2], [hidden], output)
-
-    assert Z[0] is None and A[0] is X
-    for l in (1, 2):
-        assert Z[l].shape == A[l].shape == (4, network.layer_units[l])
-        assert_allclose(Z[l], Z_c[l].T, rtol=1e-13, atol=1e-15)
-        assert_allclose(A[l], A_c[l].T, rtol=1e-13, atol=1e-15)
+    bound = network.bind(theta)
+    assert bound[0][0] is not W[1] and np.shares_memory(bound[0][0], W[1])
 
 
 def test_forward_one_unit_by_hand():
     # n = (2, 1): z = 2 x1 - x2 + 0.5 and a = sigmoid(z).
-    network = Network((2, 1), [], "logistic")
+    network = fully_connected((2, 1), [], "logistic")
     theta = np.array([2.0, -1.0, 0.5])
-    W, b = network.unpack(theta)
     X = np.array([[1.0, 3.0], [0.0, 0.5]])
-    Z, A = training_forward(network, X, W, b)
+    Z, A = training_forward(network, X, theta)
     assert_allclose(Z[1][:, 0], [-0.5, 0.0])
     assert_allclose(A[1][:, 0], [1 / (1 + np.exp(0.5)), 0.5])
 
 
 @pytest.mark.parametrize("layer_units, hidden", ARCHITECTURES)
 @pytest.mark.parametrize("output", OUTPUTS)
-def test_forward_matches_course_notation(layer_units, hidden, output):
-    network = Network(layer_units, hidden, output)
+def test_forward_matches_the_course(layer_units, hidden, output):
+    network = fully_connected(layer_units, hidden, output)
     theta = random_theta(network, 1)
     X, _ = make_problem(layer_units, output, 9, 2)
     W, b = network.unpack(theta)
-    Z, A = training_forward(network, X, W, b)
-    Z_c, A_c = forward_course(X, *course_parameters(network, theta), hidden, output)
+    parameters = {}
     for l in range(1, network.n_layers + 1):
-        assert_allclose(Z[l], Z_c[l].T, rtol=1e-12, atol=1e-14)
-        assert_allclose(A[l], A_c[l].T, rtol=1e-12, atol=1e-14)
-
-
-def numerical_gradient(network, theta, X, Y, s, alpha, eps=1e-6):
-    cache = network.allocate_cache(X.shape[0], np.float64)
-    theta = theta.copy()
-    gradient = np.empty_like(theta)
-    for i in range(theta.size):
-        original = theta[i]
-        theta[i] = original + eps
-        plus = network.cost(theta, X, Y, s, alpha, cache)
-        theta[i] = original - eps
-        minus = network.cost(theta, X, Y, s, alpha, cache)
-        theta[i] = original
-        gradient[i] = (plus - minus) / (2 * eps)
-    return gradient
-
-
-@pytest.mark.parametrize("layer_units, hidden", ARCHITECTURES)
-@pytest.mark.parametrize("output", OUTPUTS)
-@pytest.mark.parametrize("alpha, weighted", [(0.0, False), (0.3, True)])
-def test_gradient_matches_finite_differences(
-    layer_units, hidden, output, alpha, weighted
-):
-    network = Network(layer_units, hidden, output)
-    m = 8
-    theta = random_theta(network, 3)
-    X, Y = make_problem(layer_units, output, m, 4)
-    s = np.random.default_rng(5).uniform(0.2, 3.0, size=m) if weighted else None
-
-    # A cache larger than the batch, and a gradient buffer full of garbage.
-    cache = network.allocate_cache(m + 3, np.float64)
-    grad = np.full(network.n_params, np.nan)
-    J = network.cost_and_gradient(theta, X, Y, s, alpha, grad, cache)
-
-    expected_J = cost_course(
-        X, Y, *course_parameters(network, theta), hidden, output, alpha, s
-    )
-    assert_allclose(J, expected_J, rtol=1e-12)
-    assert_allclose(network.cost(theta, X, Y, s, alpha, cache), expected_J, rtol=1e-12)
-
-    numerical = numerical_gradient(network, theta, X, Y, s, alpha)
-    assert np.all(np.isfinite(grad))
-    assert_allclose(grad, numerical, rtol=1e-6, atol=1e-8)
+        parameters[f"W{l}"], parameters[f"b{l}"] = W[l].T, b[l][:, None]
+    _, A = training_forward(network, X, theta)
+    expected, _ = course.L_model_forward(X.T, parameters, hidden, output)
+    assert_allclose(A[-1], expected.T, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
@@ -275,89 +199,58 @@ def test_gradient_matches_finite_differences(
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 def test_cost_is_the_cost_of_cost_and_gradient(output, alpha, weighted, sparse):
     # One loss path: the cost alone is bit for bit the cost training sees.
-    layer_units, hidden = (5, 4, 3), ("tanh",)
-    network = Network(layer_units, hidden, output)
+    layer_units = (5, 4, 3)
+    network = fully_connected(layer_units, ("tanh",), output)
     theta = random_theta(network, 26)
     X, Y = make_problem(layer_units, output, 7, 27)
     if sparse:
         X[X < 0] = 0.0
         X = sp.csr_matrix(X)
     s = np.random.default_rng(28).uniform(0.2, 3.0, size=7) if weighted else None
+    penalty = L2(alpha, network.n_penalised) if alpha else None
     cache = network.allocate_cache(7, np.float64)
-    J = network.cost(theta, X, Y, s, alpha, cache)
+    J = network.cost(theta, X, Y, s, cache, TRAINING, penalty)
     grad = np.empty(network.n_params)
-    assert network.cost_and_gradient(theta, X, Y, s, alpha, grad, cache) == J
-    assert network.cost(theta, X, Y, s, alpha, cache) == J
+    assert (
+        network.cost_and_gradient(theta, X, Y, s, grad, cache, TRAINING, penalty) == J
+    )
+    assert network.cost(theta, X, Y, s, cache, TRAINING, penalty) == J
     assert isinstance(J, float)
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
-@pytest.mark.parametrize("weighted", [False, True])
-def test_backward_is_the_gradient_of_the_scaled_loss(output, weighted):
-    # backward(X, ...) alone: the gradient of sum_i c_i L(ŷ_i, y_i), no L2 term.
-    layer_units, hidden = (3, 4, 2), ("logistic",)
-    network = Network(layer_units, hidden, output)
-    theta = random_theta(network, 29)
-    X, Y = make_problem(layer_units, output, 6, 30)
-    scale = np.random.default_rng(31).uniform(0.2, 3.0, size=6) if weighted else 0.7
-    layer = network.output_layer
-
-    def scaled_loss(theta):
-        Z_L = network.forward(X, *network.unpack(theta))
-        A = np.empty_like(Z_L)
-        if weighted:
-            return layer.loss(Z_L, Y, A, scale)
-        return scale * layer.loss(Z_L, Y, A)
-
-    cache = network.allocate_cache(6, np.float64)
-    W, b = network.unpack(theta)
-    Z_L = network.forward(X, W, b, cache, training=True)
-    layer.loss(Z_L, Y, cache.A[network.n_layers])
-    grad = np.full(network.n_params, np.nan)
-    network.backward(X, Y, scale, W, *network.unpack(grad), cache)
-
-    eps = 1e-6
-    numerical = np.empty_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = eps
-        numerical[i] = (scaled_loss(theta + step) - scaled_loss(theta - step)) / (
-            2 * eps
-        )
-    assert_allclose(grad, numerical, rtol=1e-6, atol=1e-8)
-
-
-@pytest.mark.parametrize("output", OUTPUTS)
 def test_total_weight_overrides_the_denominator(output):
-    layer_units, hidden = (4, 5, 3), ("tanh",)
-    network = Network(layer_units, hidden, output)
+    layer_units = (4, 5, 3)
+    network = fully_connected(layer_units, ("tanh",), output)
     theta = random_theta(network, 6)
     X, Y = make_problem(layer_units, output, 6, 7)
     s = np.random.default_rng(8).uniform(0.5, 2.0, size=6)
     cache = network.allocate_cache(6, np.float64)
+    penalty = L2(0.2, network.n_penalised)
 
     grad = np.empty(network.n_params)
-    J = network.cost_and_gradient(theta, X, Y, s, 0.2, grad, cache)
+    J = network.cost_and_gradient(theta, X, Y, s, grad, cache, TRAINING, penalty)
     grad_10 = np.empty(network.n_params)
-    J_10 = network.cost_and_gradient(theta, X, Y, s, 0.2, grad_10, cache, 10.0)
+    J_10 = network.cost_and_gradient(
+        theta, X, Y, s, grad_10, cache, TRAINING, penalty, 10.0
+    )
     # Same numerator, divided by 10 instead of sum_i s_i.
     assert_allclose(J_10, J * s.sum() / 10.0, rtol=1e-12)
     assert_allclose(grad_10, grad * s.sum() / 10.0, rtol=1e-12)
-    assert_allclose(
-        network.cost(theta, X, Y, s, 0.2, cache, total_weight=10.0), J_10, rtol=1e-12
-    )
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_penalty_covers_only_the_weights(output):
-    network = Network((3, 4, 2), ["relu"], output)
+    network = fully_connected((3, 4, 2), ["relu"], output)
     theta = random_theta(network, 9)
     X, Y = make_problem((3, 4, 2), output, 5, 10)
     cache = network.allocate_cache(5, np.float64)
     grad_0, grad_1 = np.empty(network.n_params), np.empty(network.n_params)
-    J_0 = network.cost_and_gradient(theta, X, Y, None, 0.0, grad_0, cache)
-    J_1 = network.cost_and_gradient(theta, X, Y, None, 1.0, grad_1, cache)
-    n_w = network.n_weights
+    J_0 = network.cost_and_gradient(theta, X, Y, None, grad_0, cache, TRAINING)
+    J_1 = network.cost_and_gradient(
+        theta, X, Y, None, grad_1, cache, TRAINING, L2(1.0, network.n_penalised)
+    )
+    n_w = network.n_penalised
     weights = theta[:n_w]
     assert_allclose(J_1 - J_0, 0.5 * (weights @ weights) / 5, rtol=1e-12)
     assert_allclose(grad_1[:n_w] - grad_0[:n_w], weights / 5, rtol=1e-10, atol=1e-14)
@@ -367,28 +260,29 @@ def test_penalty_covers_only_the_weights(output):
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("fmt", ["csr_matrix", "csr_array"])
 def test_sparse_input_gives_dense_results(output, fmt):
-    layer_units, hidden = (6, 5, 3), ("relu",)
-    network = Network(layer_units, hidden, output)
+    layer_units = (6, 5, 3)
+    network = fully_connected(layer_units, ("relu",), output)
     theta = random_theta(network, 11)
     X, Y = make_problem(layer_units, output, 10, 12)
     X[np.random.default_rng(13).uniform(size=X.shape) < 0.6] = 0.0
     X_sparse = getattr(sp, fmt)(X)
     s = np.random.default_rng(14).uniform(0.5, 2.0, size=10)
     cache = network.allocate_cache(10, np.float64)
-
+    penalty = L2(0.1, network.n_penalised)
     grad_dense = np.empty(network.n_params)
     grad_sparse = np.full(network.n_params, np.nan)
-    J_dense = network.cost_and_gradient(theta, X, Y, s, 0.1, grad_dense, cache)
-    J_sparse = network.cost_and_gradient(theta, X_sparse, Y, s, 0.1, grad_sparse, cache)
+    J_dense = network.cost_and_gradient(
+        theta, X, Y, s, grad_dense, cache, TRAINING, penalty
+    )
+    J_sparse = network.cost_and_gradient(
+        theta, X_sparse, Y, s, grad_sparse, cache, TRAINING, penalty
+    )
     assert_allclose(J_sparse, J_dense, rtol=1e-12)
     assert_allclose(grad_sparse, grad_dense, rtol=1e-12, atol=1e-15)
+    views = network.bind(theta)
     assert_allclose(
-        network.cost(theta, X_sparse, Y, s, 0.1, cache), J_dense, rtol=1e-12
-    )
-    W, b = network.unpack(theta)
-    assert_allclose(
-        network.predict_logits(X_sparse, W, b),
-        network.predict_logits(X, W, b),
+        network.predict_logits(X_sparse, views),
+        network.predict_logits(X, views),
         rtol=1e-12,
         atol=1e-15,
     )
@@ -397,200 +291,148 @@ def test_sparse_input_gives_dense_results(output, fmt):
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("n_samples", [23, 21, 7, 3])
-def test_predict_logits_in_chunks(monkeypatch, output, n_samples, activation):
-    # Prediction computes each A[l] in place over Z[l]: every activation must
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_predict_logits_in_chunks(
+    monkeypatch, output, n_samples, activation, batch_norm
+):
+    # Prediction computes each layer in place over its input: every layer must
     # survive that, in full blocks and in the last, partial one.
-    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 7)
-    layer_units, hidden = (4, 6, 5, 3), (activation, "relu")
-    network = Network(layer_units, hidden, output)
+    monkeypatch.setattr(skdnn._fast.tuning, "PREDICT_CHUNK_ROWS", 7)
+    layer_units = (4, 6, 5, 3)
+    network = fully_connected(
+        layer_units,
+        (activation, "relu"),
+        output,
+        dropout=[0.5, 0.0],
+        batch_norm=batch_norm,
+    )
     theta = random_theta(network, 15)
+    if batch_norm:
+        for var in network.unpack_norm(theta)[2][1:-1]:
+            var[...] = np.abs(var) + 0.5
     X, _ = make_problem(layer_units, output, n_samples, 16)
-    W, b = network.unpack(theta)
-
-    Z_L = network.predict_logits(X, W, b)
-    Z, _ = training_forward(network, X, W, b)
-    Z_c, _ = forward_course(X, *course_parameters(network, theta), hidden, output)
+    X_before = X.copy()
+    Z_L = network.predict_logits(X, network.bind(theta))
+    np.testing.assert_array_equal(X, X_before)
+    expected = np.vstack(
+        [network.forward(X[i : i + 1], network.bind(theta)) for i in range(n_samples)]
+    )
     assert Z_L.shape == (n_samples, 3)
-    assert_allclose(Z_L, Z[-1], rtol=1e-13, atol=1e-15)
-    assert_allclose(Z_L, Z_c[-1].T, rtol=1e-12, atol=1e-14)
-
-
-@pytest.mark.parametrize("layer_units", [(4, 3), (4, 6, 3)], ids=["L=1", "L=2"])
-@pytest.mark.parametrize("fmt", ["dense", "csr", "csc"])
-def test_predict_logits_in_chunks_of_sparse_input(monkeypatch, fmt, layer_units):
-    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 7)
-    network = Network(layer_units, ("leaky_relu",) * (len(layer_units) - 2), "softmax")
-    theta = random_theta(network, 23)
-    X, _ = make_problem(layer_units, "softmax", 23, 24)
-    X[X < 0] = 0.0
-    W, b = network.unpack(theta)
-    expected, _ = training_forward(network, X, W, b)
-    X_in = X if fmt == "dense" else sp.csr_matrix(X).asformat(fmt)
-    assert_allclose(network.predict_logits(X_in, W, b), expected[-1], rtol=1e-13)
-
-
-@pytest.mark.parametrize("output", OUTPUTS)
-def test_outputs_from_chunked_logits(monkeypatch, output):
-    monkeypatch.setattr(skdnn._network, "PREDICT_CHUNK_ROWS", 4)
-    layer_units, hidden = (3, 5, 3), ("leaky_relu",)
-    network = Network(layer_units, hidden, output)
-    theta = random_theta(network, 17)
-    X, _ = make_problem(layer_units, output, 10, 18)
-    W, b = network.unpack(theta)
-    _, A_c = forward_course(X, *course_parameters(network, theta), hidden, output)
-    Z_L = network.predict_logits(X, W, b)
-    layer = network.output_layer
-    assert layer is OUTPUT_LAYERS[output]
-    assert_allclose(layer.activation(Z_L, np.empty_like(Z_L)), A_c[-1].T, rtol=1e-12)
-    if output in PROBABILITIES:
-        assert_allclose(layer.log_activation(Z_L), np.log(A_c[-1].T), rtol=1e-12)
+    assert_allclose(Z_L, expected, rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("layer_units, hidden", ARCHITECTURES)
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_predicting_forward_equals_training_forward(layer_units, hidden, output):
-    network = Network(layer_units, hidden, output)
+    network = fully_connected(layer_units, hidden, output)
     theta = random_theta(network, 30)
     X, _ = make_problem(layer_units, output, 9, 31)
-    W, b = network.unpack(theta)
-    Z, A = training_forward(network, X, W, b, network.allocate_cache(12, np.float64))
-    L = network.n_layers
+    Z, _ = training_forward(network, X, theta, network.allocate_cache(12, np.float64))
+    views = network.bind(theta)
 
     # Without a cache: new arrays, X untouched.
     X_before = X.copy()
-    assert_allclose(network.forward(X, W, b), Z[L], rtol=1e-14, atol=1e-15)
+    assert_allclose(network.forward(X, views), Z[-1], rtol=1e-14, atol=1e-15)
     np.testing.assert_array_equal(X, X_before)
-
-    # With a predicting cache: every Z[l] buffer ends up holding A[l].
+    # With a predicting cache of more rows.
     cache = network.allocate_cache(12, np.float64, training=False)
-    Z_L = network.forward(X, W, b, cache)
-    assert np.shares_memory(Z_L, cache.Z[L])
-    assert_allclose(Z_L, Z[L], rtol=1e-14, atol=1e-15)
-    for l in range(1, L):
-        assert_allclose(cache.Z[l][:9], A[l], rtol=1e-14, atol=1e-15)
+    assert_allclose(network.forward(X, views, cache), Z[-1], rtol=1e-14, atol=1e-15)
 
-    # And into a given array.
-    out = np.full((9, layer_units[-1]), np.nan)
-    assert network.forward(X, W, b, cache, out=out) is out
-    assert_allclose(out, Z[L], rtol=1e-14, atol=1e-15)
+
+def test_a_training_pass_needs_a_cache():
+    network = fully_connected((3, 4, 2), ["tanh"], "softmax")
+    theta = random_theta(network, 19)
+    with pytest.raises(ValueError, match="needs a cache"):
+        network.forward(np.ones((2, 3)), network.bind(theta), None, TRAINING)
 
 
 def test_forward_reuses_the_cache_buffers():
-    network = Network((3, 4, 2), ["tanh"], "softmax")
+    network = fully_connected((3, 4, 2), ["tanh"], "softmax")
     theta = random_theta(network, 19)
-    W, b = network.unpack(theta)
     cache = network.allocate_cache(5, np.float64)
     rng = np.random.default_rng(20)
     X_1, X_2 = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-
-    Z_1, A_1 = training_forward(network, X_1, W, b, cache)
-    first_logits = Z_1[2].copy()
-    first_hidden = A_1[1].copy()
-    Z_2, A_2 = training_forward(network, X_2, W, b, cache)
+    Z_1, A_1 = training_forward(network, X_1, theta, cache)
+    first = [Z_1[2].copy(), A_1[1].copy()]
+    Z_2, A_2 = training_forward(network, X_2, theta, cache)
     for l in (1, 2):
-        assert Z_1[l] is cache.Z[l] and Z_2[l] is cache.Z[l]
-    assert A_1[1] is cache.A[1] and A_2[1] is cache.A[1]
+        assert Z_1[l] is Z_2[l]
+    assert A_1[1] is A_2[1]
     # The first call's arrays now hold the second batch: no fresh allocation.
-    assert not np.allclose(Z_1[2], first_logits)
-    assert not np.allclose(A_1[1], first_hidden)
-    np.testing.assert_array_equal(Z_1[2], Z_2[2])
+    assert not np.allclose(Z_1[2], first[0]) and not np.allclose(A_1[1], first[1])
 
 
-def test_forward_on_a_smaller_batch_uses_the_leading_rows():
-    network = Network((3, 4, 2), ["relu"], "logistic")
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_a_smaller_batch_in_a_larger_cache_gives_the_same_numbers(batch_norm):
+    network = fully_connected((3, 4, 2), ["relu"], "logistic", batch_norm=batch_norm)
     theta = random_theta(network, 21)
-    W, b = network.unpack(theta)
-    cache = network.allocate_cache(8, np.float64)
     X = np.random.default_rng(22).normal(size=(5, 3))
-    Z, A = training_forward(network, X, W, b, cache)
-    for l in (1, 2):
-        assert Z[l].shape[0] == A[l].shape[0] == 5
-        assert np.shares_memory(Z[l], cache.Z[l][:5])
-    assert np.shares_memory(A[1], cache.A[1][:5])
-    full, _ = training_forward(network, X, W, b)
-    np.testing.assert_array_equal(Z[2], full[2])
-    # The same holds for the gradient: a batch of 5 in a cache of 8.
     Y = np.ones((5, 2))
-    grad_8, grad_5 = np.empty(network.n_params), np.empty(network.n_params)
-    J_8 = network.cost_and_gradient(theta, X, Y, None, 0.1, grad_8, cache)
-    J_5 = network.cost_and_gradient(
-        theta, X, Y, None, 0.1, grad_5, network.allocate_cache(5, np.float64)
+    penalty = L2(0.1, network.n_penalised)
+    big, exact = (
+        network.allocate_cache(8, np.float64),
+        network.allocate_cache(5, np.float64),
     )
+    grad_8, grad_5 = np.empty(network.n_params), np.empty(network.n_params)
+    J_8 = network.cost_and_gradient(theta, X, Y, None, grad_8, big, TRAINING, penalty)
+    J_5 = network.cost_and_gradient(theta, X, Y, None, grad_5, exact, TRAINING, penalty)
     assert J_8 == J_5
     np.testing.assert_array_equal(grad_8, grad_5)
-
-
-def test_allocate_cache():
-    network = Network((3, 4, 2), ["relu"], "softmax")
-    cache = network.allocate_cache(6, np.float32)
-    assert isinstance(cache, Cache)
-    assert cache.m == 6
-    assert cache.ones.dtype == np.float32
-    np.testing.assert_array_equal(cache.ones, np.ones(6))
-    for buffers in (cache.Z, cache.A, cache.dZ):
-        assert buffers[0] is None
-        assert [buffer.shape for buffer in buffers[1:]] == [(6, 4), (6, 2)]
-        assert all(buffer.dtype == np.float32 for buffer in buffers[1:])
-    # Separate buffers: nothing is shared between Z, A and dZ.
-    for l in (1, 2):
-        assert not np.shares_memory(cache.Z[l], cache.A[l])
-        assert not np.shares_memory(cache.A[l], cache.dZ[l])
-        assert not np.shares_memory(cache.Z[l], cache.dZ[l])
-
-
-def test_predicting_cache_holds_only_Z():
-    network = Network((3, 4, 2), ["relu"], "softmax")
-    cache = network.allocate_cache(6, np.float64, training=False)
-    assert cache.A is None and cache.dZ is None and cache.ones is None
-    assert cache.Z[0] is None
-    assert [buffer.shape for buffer in cache.Z[1:]] == [(6, 4), (6, 2)]
-    Z, A, dZ, *_ = cache.rows(4)
-    assert A is None and dZ is None
-    assert [buffer.shape for buffer in Z[1:]] == [(4, 4), (4, 2)]
-
-
-def test_cache_rows():
-    network = Network((3, 4, 2), ["relu"], "softmax")
-    cache = network.allocate_cache(6, np.float64)
-    # The full size gives the buffers themselves, a smaller one leading rows.
-    Z, A, dZ, *_ = cache.rows(6)
-    assert Z is cache.Z and A is cache.A and dZ is cache.dZ
-    Z, A, dZ, *_ = cache.rows(4)
-    for cut, full in ((Z, cache.Z), (A, cache.A), (dZ, cache.dZ)):
-        assert cut[0] is None
-        for l in (1, 2):
-            assert cut[l].shape == (4, network.layer_units[l])
-            # the leading rows: the same first element
-            address = full[l].__array_interface__["data"][0]
-            assert cut[l].__array_interface__["data"][0] == address
-    assert cache.rows(4)[0] is Z  # memoised for the last m
-    Z = cache.rows(6)[0]
-    for l in (1, 2):
-        assert Z[l].shape == cache.Z[l].shape
-        assert np.shares_memory(Z[l], cache.Z[l])
+    Z, _ = network.course_arrays(big)
+    assert Z[1].shape == (5, 4)
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_float32_network(output):
-    layer_units, hidden = (4, 5, 3), ("tanh",)
-    network = Network(layer_units, hidden, output)
+    layer_units = (4, 5, 3)
+    network = fully_connected(layer_units, ("tanh",), output)
     theta = random_theta(network, 23)
     X, Y = make_problem(layer_units, output, 6, 24)
     s = np.random.default_rng(25).uniform(0.5, 2.0, size=6)
-
+    penalty = L2(0.1, network.n_penalised)
     grad_64 = np.empty(network.n_params)
     J_64 = network.cost_and_gradient(
-        theta, X, Y, s, 0.1, grad_64, network.allocate_cache(6, np.float64)
+        theta,
+        X,
+        Y,
+        s,
+        grad_64,
+        network.allocate_cache(6, np.float64),
+        TRAINING,
+        penalty,
     )
     theta_32, X_32, Y_32, s_32 = (a.astype(np.float32) for a in (theta, X, Y, s))
     grad_32 = np.empty(network.n_params, dtype=np.float32)
     cache_32 = network.allocate_cache(6, np.float32)
-    J_32 = network.cost_and_gradient(theta_32, X_32, Y_32, s_32, 0.1, grad_32, cache_32)
-    W, b = network.unpack(theta_32)
-    Z, A = training_forward(network, X_32, W, b, cache_32)
+    J_32 = network.cost_and_gradient(
+        theta_32, X_32, Y_32, s_32, grad_32, cache_32, TRAINING, penalty
+    )
+    Z, A = network.course_arrays(cache_32)
     assert all(array.dtype == np.float32 for array in Z[1:] + A[1:])
-    assert network.forward(X_32, W, b).dtype == np.float32
-    assert network.predict_logits(X_32, W, b).dtype == np.float32
-    assert grad_32.dtype == np.float32
+    assert network.predict_logits(X_32, network.bind(theta_32)).dtype == np.float32
     assert_allclose(J_32, J_64, rtol=1e-5)
     assert_allclose(grad_32, grad_64, rtol=1e-4, atol=1e-5)
+
+
+def test_a_network_pickles_as_its_layers_specs():
+    network = fully_connected(
+        (3, 4, 2), ["leaky_relu"], "softmax", 0.2, dropout=[0.3], batch_norm=True
+    )
+    state = network.__getstate__()
+    assert state["output"] == "softmax"
+    assert [kind for kind, _ in state["layers"]] == [
+        "linear",
+        "batch_norm",
+        "activation",
+        "dropout",
+        "linear",
+    ]
+    for restored in (pickle.loads(pickle.dumps(network)), copy.deepcopy(network)):
+        assert repr(restored) == repr(network)
+        assert restored.layout.slices == network.layout.slices
+    assert "Activation(name='leaky_relu', n=4, leaky_relu_slope=0.2)" in repr(network)
+
+
+def test_the_output_layers_are_shared_objects():
+    network = fully_connected((3, 2), [], "identity")
+    assert network.output_layer is OUTPUT_LAYERS["identity"]

@@ -8,10 +8,10 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.optimize
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 
-import skdnn._network
 from skdnn import DeepNetClassifier, DeepNetRegressor
 
 DIGITS_X, DIGITS_Y = load_digits(return_X_y=True)
@@ -104,21 +104,30 @@ def test_divergence_keeps_a_previous_model():
     np.testing.assert_array_equal(clf.predict_proba(DIGITS_X / 16), before)
 
 
+def _interrupt_lbfgs_after(monkeypatch, n_iterations):
+    """Press Ctrl-C in L-BFGS right after its n-th iteration."""
+    original = scipy.optimize.minimize
+
+    def minimize(*args, callback, **kwargs):
+        done = []
+
+        def iteration_ends(intermediate_result):
+            callback(intermediate_result)
+            done.append(1)
+            if len(done) == n_iterations:
+                raise KeyboardInterrupt
+
+        return original(*args, callback=iteration_ends, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "minimize", minimize)
+
+
 def test_keyboard_interrupt_in_lbfgs_keeps_the_last_iteration(monkeypatch):
     X = IRIS_X / IRIS_X.max(axis=0)
     reference = DeepNetClassifier((8,), solver="lbfgs", max_iter=4, random_state=0)
     reference.fit(X, IRIS_Y)
-    original = skdnn._network.Network.cost_and_gradient
-
-    def interrupt_after_four_iterations(self, *args, **kwargs):
-        if len(clf.loss_curve_) == 4:
-            raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
-
     clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=50, random_state=0)
-    monkeypatch.setattr(
-        skdnn._network.Network, "cost_and_gradient", interrupt_after_four_iterations
-    )
+    _interrupt_lbfgs_after(monkeypatch, 4)
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, IRIS_Y)
     assert clf.n_iter_ == 4
@@ -153,17 +162,8 @@ def test_warm_started_lbfgs_reports_its_own_iterations(monkeypatch):
     assert clf.best_loss_ == min(clf.loss_curve_[first_fit:] + [clf.loss_])
     assert clf.best_loss_ > min(clf.loss_curve_[:first_fit])
 
-    original = skdnn._network.Network.cost_and_gradient
     before = len(clf.loss_curve_)
-
-    def interrupt_after_two_iterations(self, *args, **kwargs):
-        if len(clf.loss_curve_) == before + 2:
-            raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(
-        skdnn._network.Network, "cost_and_gradient", interrupt_after_two_iterations
-    )
+    _interrupt_lbfgs_after(monkeypatch, 2)
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, IRIS_Y)
     assert clf.n_iter_ == 2

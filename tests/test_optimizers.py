@@ -1,12 +1,11 @@
 """Solvers and step-size schedules against hand-computed steps."""
 
-import math
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skdnn._optimizers import SGD, Adam, LearningRateSchedule
+from skdnn._train.optimizers import SGD, Adam, adam_update, sgd_update
+from skdnn._train.schedules import LearningRateSchedule
 
 THETA_0 = [1.0, -2.0, 0.5]
 GRADS = [[0.5, -1.0, 2.0], [-0.25, 0.5, 1.0]]
@@ -24,31 +23,22 @@ def run(optimizer, grads=GRADS, rates=RATES, dtype=np.float64):
 
 
 def sgd_by_hand(momentum, nesterov):
-    """Element by element, in plain Python floats."""
-    thetas, theta, velocity = [], list(THETA_0), [0.0] * len(THETA_0)
+    """The reference equations (skdnn._train.optimizers.sgd_update), step by step."""
+    thetas, theta, velocity = [], np.array(THETA_0), np.zeros(len(THETA_0))
     for grad, rate in zip(GRADS, RATES, strict=True):
-        for i, g in enumerate(grad):
-            velocity[i] = momentum * velocity[i] - rate * g
-            if nesterov:
-                theta[i] += momentum * velocity[i] - rate * g
-            else:
-                theta[i] += velocity[i]
-        thetas.append(list(theta))
+        sgd_update(theta, np.array(grad), velocity, rate, momentum, nesterov)
+        thetas.append(theta.tolist())
     return thetas, velocity
 
 
 def adam_by_hand(beta_1, beta_2, epsilon):
-    """Element by element, in plain Python floats, with the bias correction."""
-    thetas, theta = [], list(THETA_0)
-    m, v = [0.0] * len(THETA_0), [0.0] * len(THETA_0)
+    """The reference equations (adam_update), with m and v as the course keeps them."""
+    thetas, theta = [], np.array(THETA_0)
+    u, w = np.zeros(len(THETA_0)), np.zeros(len(THETA_0))
     for t, (grad, rate) in enumerate(zip(GRADS, RATES, strict=True), start=1):
-        rate_t = rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-        for i, g in enumerate(grad):
-            m[i] = beta_1 * m[i] + (1 - beta_1) * g
-            v[i] = beta_2 * v[i] + (1 - beta_2) * g * g
-            theta[i] -= rate_t * m[i] / (math.sqrt(v[i]) + epsilon)
-        thetas.append(list(theta))
-    return thetas, m, v
+        adam_update(theta, np.array(grad), u, w, rate, t, beta_1, beta_2, epsilon)
+        thetas.append(theta.tolist())
+    return thetas, u * (1 - beta_1), w * (1 - beta_2)
 
 
 @pytest.mark.parametrize("nesterov", [False, True])

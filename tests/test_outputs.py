@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import skdnn._outputs
-from skdnn._outputs import (
-    _COPY_ROWS,
-    _FEW_COLUMNS,
-    _ONES_SIZE,
+import skdnn._fast.tuning
+from skdnn._fast.tuning import ROW_MAX_COPY_ROWS as _COPY_ROWS
+from skdnn._fast.tuning import ROW_MAX_FEW_COLUMNS as _FEW_COLUMNS
+from skdnn._fast.tuning import SHARED_ONES_SIZE as _ONES_SIZE
+from skdnn._nn.outputs import (
     OUTPUT_LAYERS,
     IdentitySquaredError,
     SigmoidCrossEntropy,
@@ -376,8 +376,8 @@ def test_row_max_paths_agree(monkeypatch, dtype):
 
     results = {}
     for path, few, rows in [("copy", 8, 100), ("columns", 4, 100), ("rows", 8, 39)]:
-        monkeypatch.setattr(skdnn._outputs, "_FEW_COLUMNS", few)
-        monkeypatch.setattr(skdnn._outputs, "_COPY_ROWS", rows)
+        monkeypatch.setattr(skdnn._fast.tuning, "ROW_MAX_FEW_COLUMNS", few)
+        monkeypatch.setattr(skdnn._fast.tuning, "ROW_MAX_COPY_ROWS", rows)
         row_max = _row_max(Z)
         assert row_max.shape == (40, 1) and row_max.dtype == dtype
         A = np.empty_like(Z)

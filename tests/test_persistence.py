@@ -11,12 +11,14 @@ import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from conftest import use_kernels
 from sklearn.base import clone
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -241,7 +243,7 @@ def test_pickle_size_does_not_depend_on_the_kernels(solver, monkeypatch):
     X, y = load_digits(return_X_y=True)
     sizes = []
     for kernels in ("numpy", "numba"):
-        monkeypatch.setenv("SKDNN_KERNELS", kernels)
+        use_kernels(monkeypatch, kernels)
         clf = DeepNetClassifier((64,), solver=solver, max_iter=2, random_state=0)
         sizes.append(len(pickle.dumps(_fit(clf, X / 16, y))))
     # the scratch would be min(n_params, 65536) = 4810 float64 here, 38 KB
@@ -253,7 +255,7 @@ def test_restored_model_continues_with_the_numpy_steps_exactly(
     name, tmp_path, monkeypatch
 ):
     """After loading, the NumPy steps make their scratch anew and go on alike."""
-    monkeypatch.setenv("SKDNN_KERNELS", "numpy")
+    use_kernels(monkeypatch, "numpy")
     clf, X, y = _model(name, batch_size=16)
     restored = pickle.loads(pickle.dumps(clf))
     _continue_partial_fit(clf, X, y)
@@ -312,14 +314,14 @@ ESTIMATOR_TYPE = {
 # The stochastic solvers' state, which partial_fit carries on with.
 SOLVER_TYPES = {
     "adam": [
-        "skdnn._optimizers.Adam",
-        "skdnn._optimizers.LearningRateSchedule",
-        "skdnn._stopping.NoImprovement",
+        "skdnn._train.optimizers.Adam",
+        "skdnn._train.schedules.LearningRateSchedule",
+        "skdnn._train.stopping.NoImprovement",
     ],
     "sgd": [
-        "skdnn._optimizers.LearningRateSchedule",
-        "skdnn._optimizers.SGD",
-        "skdnn._stopping.NoImprovement",
+        "skdnn._train.optimizers.SGD",
+        "skdnn._train.schedules.LearningRateSchedule",
+        "skdnn._train.stopping.NoImprovement",
     ],
     "lbfgs": [],
 }
@@ -332,7 +334,11 @@ def test_skops_roundtrip_with_exactly_the_untrusted_types(name, tmp_path, sio):
     sio.dump(clf, path)
     untrusted = sio.get_untrusted_types(file=path)
     assert untrusted == sorted(
-        [ESTIMATOR_TYPE[type(clf)], "skdnn._network.Network", *SOLVER_TYPES[clf.solver]]
+        [
+            ESTIMATOR_TYPE[type(clf)],
+            "skdnn._nn.network.Network",
+            *SOLVER_TYPES[clf.solver],
+        ]
     )
     restored = sio.load(path, trusted=untrusted)
     _assert_predicts_identically(restored, clf, X)
@@ -402,3 +408,66 @@ def test_saving_leaves_the_estimator_unchanged(name):
     copy.deepcopy(clf)
     assert vars(clf).keys() == before.keys()
     assert all(vars(clf)[key] is value for key, value in before.items())
+
+
+# ----------------------------------------------------------------------
+# Models saved by earlier versions (tests/data/make_fixtures.py)
+# ----------------------------------------------------------------------
+V0_1_0 = Path(__file__).parent / "data" / "v0.1.0"
+OLD_MODELS = sorted(path.stem for path in V0_1_0.glob("*.pkl"))
+
+
+def _old_model(name, how, sio=None):
+    path = V0_1_0 / f"{name}.{'pkl' if how == 'pickle' else 'skops'}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's version warning
+        if how == "pickle":
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        return sio.load(path, trusted=sio.get_untrusted_types(file=path))
+
+
+def _predict(model, X):
+    return model.predict_proba(X) if hasattr(model, "classes_") else model.predict(X)
+
+
+def test_there_are_models_of_0_1_0():
+    assert len(OLD_MODELS) == 5
+
+
+@pytest.mark.parametrize("how", ["pickle", "skops"])
+@pytest.mark.parametrize("name", OLD_MODELS)
+def test_a_model_saved_by_0_1_0_predicts_and_trains_on_identically(name, how):
+    sio = pytest.importorskip("skops.io") if how == "skops" else None
+    model = _old_model(name, how, sio)
+    expected = np.load(V0_1_0 / f"{name}.npz")
+    X = expected["X"]
+    np.testing.assert_array_equal(_predict(model, X), expected["predicted"])
+    if "continued" in expected:  # one more partial_fit, as 0.1.0 ran it
+        model.partial_fit(X, expected["y"])
+        np.testing.assert_array_equal(_predict(model, X), expected["continued"])
+
+
+@pytest.mark.parametrize("name", OLD_MODELS)
+def test_a_model_of_0_1_0_saves_under_the_new_class_paths(name, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    model = _old_model(name, "pickle")
+    sio.dump(model, tmp_path / "model.skops")
+    untrusted = sio.get_untrusted_types(file=tmp_path / "model.skops")
+    assert "skdnn._nn.network.Network" in untrusted
+    assert not any(
+        t.startswith(("skdnn._network", "skdnn._optimizers")) for t in untrusted
+    )
+    restored = sio.load(tmp_path / "model.skops", trusted=untrusted)
+    X = np.load(V0_1_0 / f"{name}.npz")["X"]
+    np.testing.assert_array_equal(_predict(restored, X), _predict(model, X))
+
+
+def test_the_old_class_paths_are_the_moved_classes():
+    import skdnn._network
+    import skdnn._optimizers
+    import skdnn._stopping
+
+    assert skdnn._network.Network is skdnn._nn.network.Network
+    assert skdnn._optimizers.Adam is skdnn._train.optimizers.Adam
+    assert skdnn._stopping.NoImprovement is skdnn._train.stopping.NoImprovement

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from skdnn import DeepNetClassifier, DeepNetRegressor, check_gradients
-from skdnn._network import Network
+from skdnn._nn.layer import Pass
+from skdnn._nn.network import Network, fully_connected
 
 SETTINGS = settings(
     max_examples=40,
@@ -143,6 +144,7 @@ def _fit(clf, X, y):
         warnings.filterwarnings("ignore", message=".*maximum iterations")
         warnings.filterwarnings("ignore", message="lbfgs failed to converge")
         warnings.filterwarnings("ignore", message="batch_size=.* is larger than")
+        warnings.filterwarnings("ignore", message=".*cannot be stratified by class")
         return clf.fit(X, y)
 
 
@@ -222,8 +224,8 @@ EPS = 1e-6
 def _distance_to_a_kink(network, theta, X):
     """Smallest |Z[l]| over the ReLU-family hidden layers of a network at theta."""
     cache = network.allocate_cache(X.shape[0], np.float64)
-    network.forward(X, *network.unpack(theta), cache, training=True)
-    Z = cache.rows(X.shape[0])[0]
+    network.forward(X, network.bind(theta), cache, Pass(training=True))
+    Z, _ = network.course_arrays(cache)
     distances = [
         np.abs(Z[l]).min()
         for l, g in enumerate(network.hidden_activations, 1)
@@ -252,12 +254,12 @@ def test_distance_to_a_kink_reads_the_pre_activations():
     # ReLU outputs are exactly 0 for every negative Z[l]; measured on them, every
     # ReLU network would look as if it sat on a kink and never be checked.
     rng = np.random.default_rng(0)
-    network = Network((4, 8, 6, 3), ("relu", "tanh"), "softmax")
+    network = fully_connected((4, 8, 6, 3), ("relu", "tanh"), "softmax")
     theta = rng.normal(scale=0.5, size=network.n_params)
     X = rng.normal(size=(30, 4))
     assert 0 < _distance_to_a_kink(network, theta, X) < 1
     # Only the ReLU-family layers count: none, no kink.
-    smooth = Network((4, 8, 6, 3), ("tanh", "identity"), "softmax")
+    smooth = fully_connected((4, 8, 6, 3), ("tanh", "identity"), "softmax")
     assert _distance_to_a_kink(smooth, theta, X) == np.inf
 
 

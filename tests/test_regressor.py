@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import SOLVER_KWARGS, SOLVERS
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_linnerud, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
@@ -21,14 +22,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from skdnn import DeepNetRegressor
-
-SOLVERS = ["adam", "sgd", "lbfgs"]
-# Step sizes that train each solver in some dozens of epochs on standardised data.
-SOLVER_KWARGS = {
-    "adam": {"solver": "adam", "learning_rate": 0.01},
-    "sgd": {"solver": "sgd", "learning_rate": 0.05},
-    "lbfgs": {"solver": "lbfgs"},
-}
 
 
 def _standardised(X, y):

@@ -11,7 +11,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skdnn._activations
+import skdnn._nn.activations
 from skdnn import DeepNetClassifier, DeepNetRegressor
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -30,7 +30,7 @@ def test_an_overflow_inside_training_is_not_silenced(monkeypatch, solver):
     # With the naive sigmoid the predictions stay right, but exp overflows on
     # the way: training must not hide that behind a silenced floating-point
     # error, and says where it happened instead.
-    monkeypatch.setitem(skdnn._activations.ACTIVATIONS, "logistic", _naive_sigmoid)
+    monkeypatch.setitem(skdnn._nn.activations.ACTIVATIONS, "logistic", _naive_sigmoid)
     clf = DeepNetClassifier(
         (8,), activation="logistic", solver=solver, max_iter=3, random_state=0
     )
@@ -125,14 +125,14 @@ def test_alpha_is_applied_per_mini_batch(batch_size):
 
 
 def test_an_overflow_on_the_validation_set_is_reported_not_warned(monkeypatch):
-    import skdnn._network
+    import skdnn._nn.network
 
-    original = skdnn._network.Network.predict_logits
+    original = skdnn._nn.network.Network.predict_logits
 
-    def overflowing(self, X, W, b, norm=None):
-        return original(self, X, W, b, norm) * 1e308 * 1e308
+    def overflowing(self, X, views):
+        return original(self, X, views) * 1e308 * 1e308
 
-    monkeypatch.setattr(skdnn._network.Network, "predict_logits", overflowing)
+    monkeypatch.setattr(skdnn._nn.network.Network, "predict_logits", overflowing)
     clf = DeepNetClassifier((8,), early_stopping=True, max_iter=3, random_state=0)
     with pytest.raises(ValueError, match="diverged.*validation set.*overflow"):
         clf.fit(X_SCALED, Y_IRIS)
@@ -146,7 +146,7 @@ def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
     import scipy.optimize
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from skdnn import _lbfgs
+    from skdnn._fast import tuning
 
     def blas_threads():
         return [
@@ -162,7 +162,7 @@ def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
 
     monkeypatch.setattr(scipy.optimize, "minimize", recording_minimize)
     if not small:
-        monkeypatch.setattr(_lbfgs, "LBFGS_ONE_BLAS_THREAD_BELOW", 0)
+        monkeypatch.setattr(tuning, "LBFGS_ONE_BLAS_THREAD_BELOW", 0)
     with threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
         clf = DeepNetClassifier((8,), solver="lbfgs", max_iter=5, random_state=0)

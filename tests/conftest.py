@@ -1,0 +1,23 @@
+"""What several test files share: the solvers and the step sizes that train them."""
+
+SOLVERS = ["adam", "sgd", "lbfgs"]
+STOCHASTIC = ["adam", "sgd"]
+# Step sizes that train each solver in a few dozen epochs on standardised data.
+SOLVER_KWARGS = {
+    "adam": {"solver": "adam", "learning_rate": 0.01},
+    "sgd": {"solver": "sgd", "learning_rate": 0.05},
+    "lbfgs": {"solver": "lbfgs"},
+}
+
+
+def use_kernels(monkeypatch, backend):
+    """Run the rest of a test on the "numpy" or "numba" kernels (SKDNN_KERNELS).
+
+    Fits read the variable when they start; direct calls of the network or an
+    optimiser read it on their first kernel after this. Both the variable and
+    the choice are restored after the test.
+    """
+    from skdnn import _fast
+
+    monkeypatch.setenv("SKDNN_KERNELS", backend)
+    monkeypatch.setattr(_fast, "_BACKEND", None)
