@@ -5,7 +5,7 @@ process, ``PYTHONPATH`` pointing at it) and compares what they learned: every
 W[l], b[l], batch norm's γ[l] and running statistics, the loss curve and the
 predictions. A refactor that must not change results is checked this way:
 
-    git worktree add ../old v0.1.0     # or any commit
+    git worktree add ../old ec6fb99    # 0.1.0, or any commit
     python benchmarks/compare_versions.py ../old .
 
 prints one line per configuration and kernel backend (NumPy, and Numba when
@@ -210,8 +210,10 @@ def data(name):
 
 results = {}
 for name, (kind, params, data_name, how) in configurations.items():
-    Estimator = {"classifier": skdnn.DeepNetClassifier}.get(kind, skdnn.DeepNetRegressor)
-    params = {"hidden_layer_sizes": (32, 16), "max_iter": 30, "random_state": 0} | params
+    classifier = kind == "classifier"
+    Estimator = skdnn.DeepNetClassifier if classifier else skdnn.DeepNetRegressor
+    params = {"hidden_layer_sizes": (32, 16), "max_iter": 30, **params}
+    params.setdefault("random_state", 0)
     X, y, sw = data(data_name)
     est = Estimator(**params)
     if how == "fit":

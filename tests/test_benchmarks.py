@@ -126,3 +126,21 @@ def test_quality_benchmark_smoke_run(tmp_path):
     # skdnn's defaults learn these tables; a broken default would not
     skdnn = results[(results.contender == "skdnn") & (results.task == "classification")]
     assert skdnn["accuracy"].mean() > 0.9
+
+
+def test_tuning_benchmark_smoke_run():
+    """Every tuned constant's table is produced, with the chosen value in it."""
+    module = runpy.run_path(str(SCRIPT.parent / "tuning.py"), run_name="tuning")
+    text = module["main"](["--smoke"])
+    for name in (
+        "PREDICT_CHUNK_ROWS",
+        "NUMPY_STEP_BLOCK",
+        "COMPILED_STEP_BLOCK",
+        "RELU_ZEROS_SIZE",
+        "ROW_MAX_FEW_COLUMNS",
+        "SHARED_ONES_SIZE",
+        "LBFGS_ONE_BLAS_THREAD_BELOW",
+    ):
+        assert f"### {name}" in text
+    assert text.count("(chosen)") >= 7
+    assert "nan" not in text.lower()

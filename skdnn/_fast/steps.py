@@ -25,8 +25,7 @@ or None when it folds in no penalty.
 
 import numpy as np
 
-from . import adam_step, sgd_step
-from .tuning import COMPILED_STEP_BLOCK
+from . import adam_step, sgd_step, tuning
 
 
 def blocks(n_params, n_penalised, size):
@@ -78,7 +77,7 @@ def sgd(theta, grad, velocity, learning_rate, momentum, nesterov, decay, scratch
             dtype(learning_rate),
             dtype(momentum),
             nesterov,
-            COMPILED_STEP_BLOCK,
+            tuning.COMPILED_STEP_BLOCK,
         )
         return sq if coef else None
     step, v, mu = scratch(), velocity, momentum
@@ -147,7 +146,7 @@ def adam(theta, grad, u, w, scale, beta_1, beta_2, epsilon, decay, scratch):
             dtype(beta_2),
             dtype(epsilon),
             dtype(scale),
-            COMPILED_STEP_BLOCK,
+            tuning.COMPILED_STEP_BLOCK,
         )
         return sq if coef else None
     step, b1, b2 = scratch(), beta_1, beta_2

@@ -12,8 +12,8 @@ import numpy as np
 import scipy.optimize
 from threadpoolctl import threadpool_limits
 
-from .._fast import tuning
 from .. import _fast
+from .._fast import tuning
 from .._nn.layer import Pass
 from .._nn.penalty import L2
 from .._warnings import warn

@@ -15,8 +15,7 @@ gives the same bits.
 
 import numpy as np
 
-from .._fast import steps
-from .._fast.tuning import NUMPY_STEP_BLOCK
+from .._fast import steps, tuning
 
 
 def sgd_update(theta, grad, velocity, learning_rate, momentum, nesterov):
@@ -66,7 +65,7 @@ class _Step:
 
     def _scratch(self, theta):
         """One block of scratch space for the NumPy step, made on first use."""
-        size = min(theta.shape[0], NUMPY_STEP_BLOCK)
+        size = min(theta.shape[0], tuning.NUMPY_STEP_BLOCK)
         scratch = self.__dict__.get("_step")
         if scratch is None or scratch.dtype != theta.dtype or len(scratch) < size:
             scratch = self._step = np.empty(size, theta.dtype)
@@ -83,7 +82,7 @@ class _Step:
         n, coef = (0, 0.0) if penalty is None else penalty
         if not coef:
             n = 0
-        key = (theta.shape[0], n, NUMPY_STEP_BLOCK)
+        key = (theta.shape[0], n, tuning.NUMPY_STEP_BLOCK)
         if getattr(self, "_blocks_key", None) != key:
             self._blocks_key = key
             self._blocks = steps.blocks(*key)
