@@ -276,20 +276,29 @@ def case_large(size):
 
 
 class _Stopwatch:
-    """Adds the time spent in wrapped callables to named totals."""
+    """Adds the time spent in wrapped callables to named totals.
+
+    A call made inside another of the same name (a layer's method calling its
+    base class's) is counted once, in the outer one.
+    """
 
     def __init__(self):
         self.totals = {}
+        self._depth = {}
 
     def wrap(self, name, function):
         def timed(*args, **kwargs):
+            depth = self._depth.get(name, 0)
+            self._depth[name] = depth + 1
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                self.totals[name] = (
-                    self.totals.get(name, 0.0) + time.perf_counter() - start
-                )
+                self._depth[name] = depth
+                if depth == 0:
+                    self.totals[name] = (
+                        self.totals.get(name, 0.0) + time.perf_counter() - start
+                    )
 
         return timed
 
@@ -321,7 +330,7 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
     each part alone, this sees the parts as they run in the fit, with each
     other's memory traffic in the caches.
     """
-    from skdnn._nn import activations, batchnorm, dropout, linear, outputs
+    from skdnn._nn import activations, batchnorm, dense, dropout, linear, outputs
     from skdnn._train import data, optimizers
 
     watch = _Stopwatch()
@@ -332,20 +341,23 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
         setattr(owner, name, wrapped)
 
     patch(linear, "matmul", watch.wrap("products", linear.matmul))
+    patch(dense, "matmul", watch.wrap("products", dense.matmul))
     patch(
         linear,
         "matmul_transposed",
         watch.wrap("products", linear.matmul_transposed),
     )
-    # the linear layers' time less their products is their bias and db passes
-    for kind, part in [
-        (linear.Linear, "linear"),
-        (activations.Activation, "layers"),
-        (batchnorm.BatchNorm, "layers"),
-        (dropout.Dropout, "layers"),
-    ]:
+    # the layers' time less their products is their elementwise passes (bias,
+    # activation, its derivative, db); a layer inside another counts once
+    for kind in (
+        linear.Linear,
+        dense.Dense,
+        activations.Activation,
+        batchnorm.BatchNorm,
+        dropout.Dropout,
+    ):
         for method in ("forward", "backward"):
-            patch(kind, method, watch.wrap(part, getattr(kind, method)))
+            patch(kind, method, watch.wrap("layers", getattr(kind, method)))
     for step in (optimizers.SGD, optimizers.Adam):
         patch(step, "update", watch.wrap("step", step.update))
     for layer in outputs.OUTPUT_LAYERS.values():
@@ -366,9 +378,7 @@ def epoch_profile(X, y, hidden, solver, batch, epochs):
             else:
                 setattr(owner, name, original)
     totals = watch.totals
-    totals["layers"] = (
-        totals.get("layers", 0.0) + totals.pop("linear", 0.0) - totals["products"]
-    )
+    totals["layers"] = totals.get("layers", 0.0) - totals["products"]
     shares = {name: totals.get(name, 0.0) / total for name in PROFILE_PARTS}
     shares["rest"] = 1.0 - sum(shares.values())
     return shares

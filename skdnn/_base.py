@@ -396,6 +396,14 @@ class BaseDeepNet(
         else:
             if self._network.layer_units != layer_units:
                 raise ValueError(self._mismatch(layer_units, incremental))
+            if self._network.layout.slices != network.layout.slices:
+                fitted = "with" if self._network.batch_norm else "without"
+                raise ValueError(
+                    f"The network being continued was fitted {fitted} batch "
+                    f"normalisation, so batch_norm={self.batch_norm!r} does not fit "
+                    f"its parameters. Set batch_norm={not self.batch_norm!r} again, "
+                    "or warm_start=False to train a new network."
+                )
             theta = self._theta.astype(X.dtype, copy=True)
             self.loss_curve_ = list(self.loss_curve_)
 

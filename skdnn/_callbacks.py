@@ -32,20 +32,32 @@ class CallbackTasks:
         self._task = self.context.subcontext(task_name=self.name)
         self._task.call_on_fit_task_begin(estimator=self.estimator, **self.arguments())
 
-    def end(self, theta):
+    def end(self, theta, n_iter=None, t=None, loss_curve=()):
         """End the current subtask at weights ``theta`` (None: it never ran).
 
-        Returns True when a callback asks to stop training.
+        The fitted copy a callback receives holds ``theta`` and the progress so
+        far: ``n_iter_``, ``t_``, ``loss_`` and ``loss_curve_`` (this fit's
+        ``loss_curve`` after the earlier fits' curve). Returns True when a
+        callback asks to stop training.
         """
         if self._task is None:
             return False
         task, self._task = self._task, None
         if theta is None:
             return bool(task.call_on_fit_task_end(estimator=self.estimator))
+        earlier = list(getattr(self.estimator, "loss_curve_", []))
+
+        def fitted_attributes():
+            attributes = {"_theta": theta.copy(), "n_iter_": n_iter, "t_": t}
+            if loss_curve:
+                attributes["loss_"] = loss_curve[-1]
+                attributes["loss_curve_"] = earlier + list(loss_curve)
+            return attributes
+
         return bool(
             task.call_on_fit_task_end(
                 estimator=self.estimator,
-                reconstruction_attributes=lambda: {"_theta": theta.copy()},
+                reconstruction_attributes=fitted_attributes,
                 **self.arguments(),
             )
         )

@@ -53,6 +53,12 @@ def test_one_task_per_epoch_and_a_fitted_copy_of_each(solver):
     assert len(snapshots) == clf.n_iter_
     # the snapshot after the last epoch predicts as the final model does
     np.testing.assert_array_equal(snapshots[-1].predict_proba(X), clf.predict_proba(X))
+    # ...and each holds the fit's progress up to its own epoch
+    for k, snapshot in enumerate(snapshots, start=1):
+        assert snapshot.n_iter_ == k
+        assert snapshot.loss_curve_ == clf.loss_curve_[:k]
+        assert snapshot.loss_ == clf.loss_curve_[k - 1]
+        assert snapshot.t_ == k * len(X)
     # ...and earlier snapshots hold the weights of their own epoch, not shared ones
     assert not np.array_equal(snapshots[0].predict_proba(X), clf.predict_proba(X))
 

@@ -450,6 +450,51 @@ def test_lbfgs_predicts_with_the_full_batch_statistics():
     )
 
 
+def test_interrupted_lbfgs_predicts_with_the_statistics_of_the_kept_weights(
+    monkeypatch,
+):
+    import scipy.optimize
+
+    minimize = scipy.optimize.minimize
+
+    def interrupt_after_three_iterations(*args, callback, **kwargs):
+        done = []
+
+        def iteration_ends(intermediate_result):
+            callback(intermediate_result)
+            done.append(1)
+            if len(done) == 3:
+                raise KeyboardInterrupt
+
+        return minimize(*args, callback=iteration_ends, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "minimize", interrupt_after_three_iterations)
+    reg = DeepNetRegressor((8,), batch_norm=True, solver="lbfgs", max_iter=30)
+    with pytest.warns(UserWarning, match="interrupted"):
+        reg.fit(X_REG, Y_REG)
+    assert reg.n_iter_ == 3
+    Z = X_REG @ reg.coefs_[0]
+    np.testing.assert_allclose(reg.batch_norm_running_mean_[0], Z.mean(axis=0))
+    np.testing.assert_allclose(reg.batch_norm_running_var_[0], Z.var(axis=0))
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+@pytest.mark.parametrize("first", [False, True])
+def test_continuing_with_batch_norm_switched_says_so(first, incremental):
+    model = DeepNetClassifier((8,), batch_norm=first, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X_DIGITS[:200], Y_DIGITS[:200])
+    before = model.predict_proba(X_DIGITS[:5])
+    model.set_params(batch_norm=not first, warm_start=True)
+    with pytest.raises(ValueError, match=f"batch_norm={first!r} again"):
+        if incremental:
+            model.partial_fit(X_DIGITS[:200], Y_DIGITS[:200])
+        else:
+            model.fit(X_DIGITS[:200], Y_DIGITS[:200])
+    np.testing.assert_array_equal(model.predict_proba(X_DIGITS[:5]), before)
+
+
 def test_batch_norm_state_survives_pickle_partial_fit_and_float32():
     import pickle
 

@@ -15,6 +15,7 @@ from numpy.testing import assert_allclose
 import skdnn._fast.tuning
 from skdnn._nn import course
 from skdnn._nn.activations import ACTIVATIONS, Activation
+from skdnn._nn.dropout import Dropout
 from skdnn._nn.layer import Pass
 from skdnn._nn.linear import Linear
 from skdnn._nn.network import Network, fully_connected
@@ -111,9 +112,13 @@ def test_hidden_layers_without_batch_norm_are_dense_blocks():
     assert network.hidden_activations == ("relu", "tanh")
 
 
-def test_a_network_cannot_start_with_a_layer_that_overwrites_its_input():
+@pytest.mark.parametrize(
+    "first", [Activation("relu", 3), Dropout(3, 0.5)], ids=["activation", "dropout"]
+)
+def test_a_network_cannot_start_with_a_layer_that_overwrites_its_input(first):
+    # dropout hands X back when predicting, and the next layer would overwrite it
     with pytest.raises(ValueError, match="leaves its input alone"):
-        Network([Activation("relu", 3), Linear(3, 2)], "softmax")
+        Network([first, Activation("relu", 3), Linear(3, 2)], "softmax")
 
 
 def test_unpack_layout_all_W_first_then_all_b():

@@ -8,6 +8,7 @@ import skdnn._fast.tuning
 from skdnn._fast.tuning import ROW_MAX_COPY_ROWS as _COPY_ROWS
 from skdnn._fast.tuning import ROW_MAX_FEW_COLUMNS as _FEW_COLUMNS
 from skdnn._fast.tuning import SHARED_ONES_SIZE as _ONES_SIZE
+from skdnn._nn import course
 from skdnn._nn.outputs import (
     OUTPUT_LAYERS,
     IdentitySquaredError,
@@ -23,23 +24,13 @@ PROBABILITIES = ["logistic", "softmax"]
 
 
 def textbook_activation(output, Z):
-    """A[L] from its definition, for moderate logits."""
-    if output == "logistic":
-        return 1.0 / (1.0 + np.exp(-Z))
-    if output == "softmax":
-        E = np.exp(Z)
-        return E / E.sum(axis=1, keepdims=True)
-    return Z.copy()
+    """A[L] from its definition (the course's, one example per column)."""
+    return course.output_activation(output, Z.T).T.copy()
 
 
 def textbook_loss(output, Z, Y):
-    """L(ŷ_i, y_i) of each row i, from ŷ = A[L]."""
-    A = textbook_activation(output, Z)
-    if output == "logistic":
-        return -(Y * np.log(A) + (1 - Y) * np.log(1 - A)).sum(axis=1)
-    if output == "softmax":
-        return -(Y * np.log(A)).sum(axis=1)
-    return 0.5 * ((A - Y) ** 2).sum(axis=1)
+    """L(ŷ_i, y_i) of each row i, from ŷ = A[L], as the course computes it."""
+    return course.losses(course.output_activation(output, Z.T), Y.T, output)
 
 
 def make_problem(output, seed, m=7, k=4, scale=3.0):

@@ -32,8 +32,9 @@ one a fifth, and a ReLU layer's passes a third to a half of NumPy's.
 The environment variable ``SKDNN_KERNELS`` chooses: ``"auto"`` (the default)
 uses Numba when it is importable, ``"numpy"`` never does, ``"numba"`` requires
 it. It is read when a fit starts (:func:`backend`), so it can be changed
-between fits; reading it at every batch cost more than a small network's
-step (about 1 µs a call).
+between fits; predicting, ``check_gradients`` and ``diagnose`` use the last
+fit's choice (or read it, in a process that has not fitted yet). Reading it
+at every batch cost more than a small network's step (about 1 µs a call).
 """
 
 import os

@@ -1,6 +1,6 @@
 """The optimiser steps in cache-sized blocks, in NumPy or compiled.
 
-One step makes 5-8 elementwise passes over the parameters. Done one pass at a
+One step makes 4-13 NumPy operations over the parameters. Done one pass at a
 time over the whole vector (:func:`skdnn._train.optimizers.sgd_update`,
 :func:`~skdnn._train.optimizers.adam_update`, the reference), each pass
 streams every array from memory; done block by block, all of a block's

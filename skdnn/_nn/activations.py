@@ -136,6 +136,11 @@ class Activation(Layer):
         The layer's units, n[l].
     leaky_relu_slope : float, default=0.01
         The slope of "leaky_relu" for z < 0.
+
+    Notes
+    -----
+    Caches its input Z[l] (the previous layer's buffer, not a copy) and A[l]
+    in a buffer of its own, for g'(Z) from whichever is cheaper.
     """
 
     kind = "activation"

@@ -118,6 +118,11 @@ class BatchNorm(Layer):
     ----------
     n : int
         The layer's units, n[l].
+
+    Notes
+    -----
+    Caches Ẑ[l] (in a buffer of its own), 1/sqrt(σ² + ε) and the rows'
+    weights p_i of the training pass.
     """
 
     kind = "batch_norm"

@@ -196,20 +196,26 @@ def L_model_forward(
 # ----------------------------------------------------------------------
 
 
+def losses(AL, Y, output):
+    """L(ŷ_i, y_i) of each example (column), shape (m,).
+
+    The cross-entropy -sum_k y_k log ŷ_k (+ (1 - y_k) log(1 - ŷ_k) for sigmoid
+    units), or 1/2 sum_k (ŷ_k - y_k)² for the identity output.
+    """
+    if output == "logistic":
+        return -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)).sum(axis=0)
+    if output == "softmax":
+        return -(Y * np.log(AL)).sum(axis=0)
+    return 0.5 * ((AL - Y) ** 2).sum(axis=0)
+
+
 def compute_cost(AL, Y, output, p, parameters=None, lambd=0.0, m=None):
     """J = sum_i p_i L(ŷ_i, y_i) + λ/(2m) sum_l ||W[l]||²_F.
 
-    L is the cross-entropy -sum_k y_k log ŷ_k (+ (1 - y_k) log(1 - ŷ_k) for
-    sigmoid units), or 1/2 sum_k (ŷ_k - y_k)² for the identity output; m is
-    the number of examples, or sum_i s_i with sample weights.
+    L is :func:`losses`; m is the number of examples, or sum_i s_i with sample
+    weights.
     """
-    if output == "logistic":
-        losses = -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)).sum(axis=0)
-    elif output == "softmax":
-        losses = -(Y * np.log(AL)).sum(axis=0)
-    else:
-        losses = 0.5 * ((AL - Y) ** 2).sum(axis=0)
-    J = float((p[0] * losses).sum())
+    J = float((p[0] * losses(AL, Y, output)).sum())
     if lambd:
         L2 = sum(np.sum(W**2) for key, W in parameters.items() if key.startswith("W"))
         J += lambd / (2 * m) * L2

@@ -36,6 +36,10 @@ class Dense(Linear):
         g[l], a key of :data:`~skdnn._nn.activations.ACTIVATIONS`.
     leaky_relu_slope : float, default=0.01
         The slope of "leaky_relu" for z < 0.
+
+    Notes
+    -----
+    Caches A[l-1], Z[l] and A[l], in one cache for both parts.
     """
 
     kind = "dense"

@@ -37,9 +37,15 @@ class Dropout(Layer):
         The layer's units, n[l].
     rate : float
         1 - keep_prob, in (0, 1).
+
+    Notes
+    -----
+    Caches the mask M[l] (0 or 1/keep_prob) and whether the pass dropped
+    anything; D[l] = A[l] * M[l] is a buffer of its own.
     """
 
     kind = "dropout"
+    in_place = True  # predicting hands its input back
 
     def __init__(self, n, rate):
         self.n_in = self.n_out = int(n)

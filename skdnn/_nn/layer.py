@@ -135,17 +135,18 @@ class Layer:
     """A block of the network: ``forward`` a[l-1] -> a[l], ``backward`` the reverse.
 
     A subclass sets :attr:`kind` (its key in :data:`skdnn._nn.LAYERS`) and
-    implements the methods below; those it does not need (parameters,
-    allocation, initialisation) have defaults for a layer without
-    parameters that works in place.
+    implements the methods below; :meth:`parameters`, :meth:`allocate` and
+    :meth:`initialize` have defaults for a layer without parameters or
+    buffers.
 
     Attributes
     ----------
     kind : str
         The layer kind's name.
     in_place : bool
-        Whether a predicting pass overwrites the layer's input (so it cannot
-        be the first layer, whose input is the user's X).
+        Whether a predicting pass overwrites its input or hands it back as its
+        output (which the next layer may then overwrite): such a layer cannot
+        be the first, whose input is the user's X.
     n_in, n_out : int
         Units in and out (the width of a[l-1] and a[l]).
     """

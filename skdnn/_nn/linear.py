@@ -53,6 +53,11 @@ class Linear(Layer):
         of row after row as the hidden layers do (the order the compiled ReLU
         backward pass of :mod:`skdnn._fast` must also follow to give the same
         bits).
+
+    Notes
+    -----
+    Caches its input A[l-1] (for dW[l]); its buffers are Z[l] and, unless it
+    is the first layer, dA[l-1].
     """
 
     kind = "linear"

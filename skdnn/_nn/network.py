@@ -81,7 +81,6 @@ class Cache:
     """
 
     def __init__(self, network, m, dtype, training=True):
-        self.m = m
         self.layers = [
             layer.allocate(m, dtype, training, input_gradient=i > 0)
             for i, layer in enumerate(network.layers)
@@ -263,6 +262,17 @@ class Network:
                 l = self._course_layer[i]
                 gamma[l], mean[l], var[l] = views[i][1:]
         return gamma, mean, var
+
+    def parameter_counts(self):
+        """The number of trained parameters of each course layer l = 1..L.
+
+        The running statistics of batch norm, which the forward pass sets, do
+        not count.
+        """
+        counts = [0] * self.n_layers
+        for layer, l in zip(self.layers, self._course_layer, strict=True):
+            counts[l - 1] += sum(p.size for p in layer.parameters() if p.trained)
+        return counts
 
     def activations(self):
         """g[1], ..., g[L] as names, the output layer's last."""
@@ -456,7 +466,7 @@ class Network:
             scale = sample_weight * scale
         views = cache.views(self, theta)
         self.backward(Y, scale, views, cache.views(self, grad, slot=1), cache)
-        self.layout.zero_untrained(grad)
+        self.zero_untrained(grad)
         if penalty is not None and not penalty_in_step:
             penalty.add_gradient(theta, grad, total_weight)
         return J

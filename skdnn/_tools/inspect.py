@@ -116,6 +116,7 @@ def summarize(estimator):
     if fitted:
         units = list(estimator._network.layer_units)
         output = estimator.out_activation_
+        fitted_counts = estimator._network.parameter_counts()
     else:
         units = [None, *sizes, None]
         output = "identity" if is_regressor(estimator) else "logistic or softmax"
@@ -123,7 +124,13 @@ def summarize(estimator):
     for l in range(1, len(units)):
         n_in, n_out = units[l - 1], units[l]
         hidden = l < len(units) - 1
-        known = n_in is not None and n_out is not None
+        if fitted:
+            parameters = fitted_counts[l - 1]
+        elif n_in is not None and n_out is not None:
+            # with batch norm, γ[l] and β[l] replace b[l]
+            parameters = n_in * n_out + n_out * (2 if batch_norm and hidden else 1)
+        else:
+            parameters = None
         rows.append(
             {
                 "layer": l,
@@ -134,12 +141,7 @@ def summarize(estimator):
                 "b": (n_out, 1),
                 "dropout": rates[l - 1] if hidden else "-",
                 "batch norm": batch_norm and hidden,
-                # with batch norm, γ[l] and β[l] replace b[l]
-                "parameters": (
-                    n_in * n_out + n_out * (2 if batch_norm and hidden else 1)
-                    if known
-                    else None
-                ),
+                "parameters": parameters,
             }
         )
     counts = [row["parameters"] for row in rows]

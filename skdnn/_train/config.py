@@ -77,8 +77,9 @@ class StoppingSettings:
     stratify : bool
         Whether the split is stratified by the labels.
     score : callable or None
-        ``score(X, y, sample_weight)`` of the current weights, higher is
-        better; None scores minus the validation loss.
+        ``score(X, y, sample_weight)`` of the weights being trained, higher is
+        better (the estimator's scorer, which reads the very θ the solver
+        updates in place); None scores minus the validation loss.
     """
 
     max_iter: int

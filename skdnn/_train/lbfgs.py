@@ -84,10 +84,16 @@ def train_lbfgs(network, theta, data, config, state, tasks):
         last_iterate[...] = intermediate_result.x
         curve.append(float(intermediate_result.fun))
         theta[...] = intermediate_result.x
-        stop = tasks.end(theta)
+        t = state.t + n_samples * len(curve)
+        stop = tasks.end(theta, len(curve), t, curve)
         tasks.begin()
         if stop:
             raise StopIteration
+
+    def set_running_statistics():
+        # prediction normalises with the statistics of the full batch
+        if network.batch_norm:
+            network.cost(theta, X, Y, sw, cache, Pass(training=True, running="set"))
 
     state = SolverState(t=state.t)
     tasks.begin()
@@ -107,6 +113,7 @@ def train_lbfgs(network, theta, data, config, state, tasks):
             )
     except KeyboardInterrupt:
         theta[...] = last_iterate
+        set_running_statistics()
         state.n_iter = len(curve)
         state.t += n_samples * state.n_iter
         warn(
@@ -134,9 +141,7 @@ def train_lbfgs(network, theta, data, config, state, tasks):
     else:
         ended = "line_search"
     theta[...] = result.x
-    if network.batch_norm:
-        # prediction normalises with the statistics of the full batch
-        network.cost(theta, X, Y, sw, cache, Pass(training=True, running="set"))
+    set_running_statistics()
     state.n_iter = min(int(result.nit), config.max_iter)
     state.t += n_samples * state.n_iter
     loss = float(result.fun)

@@ -167,7 +167,8 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
             stop = _patience_ends(stopping, schedule, stopping_settings, config.verbose)
             if stop:
                 ended = "patience"
-            if tasks.end(theta) or stop or config.incremental:
+            progress = (state.n_iter, state.t, curve)
+            if tasks.end(theta, *progress) or stop or config.incremental:
                 break
         else:
             ended = "max_iter"
