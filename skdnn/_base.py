@@ -50,6 +50,28 @@ from ._validation import _validate_data
 from ._warnings import warn
 from ._weights import check_sample_weight
 
+
+def _check_score(scoring, value):
+    """The validation score as a float, or a ValueError naming the scorer."""
+    if np.ndim(value) != 0 or isinstance(value, bool | str | bytes):
+        raise ValueError(
+            f"scoring={scoring!r} returned {value!r} on the early-stopping "
+            "validation set; a scorer returns one number per call (higher is "
+            "better)."
+        )
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        value = np.nan
+    if not math.isfinite(value):
+        raise ValueError(
+            f"scoring={scoring!r} returned {value!r} on the early-stopping "
+            "validation set, so no epoch can be compared with another; a scorer "
+            "must return finite numbers."
+        )
+    return value
+
+
 _SOLVER_PARAMS = {
     "sgd": ["momentum", "nesterovs_momentum"],
     "adam": ["beta_1", "beta_2", "epsilon"],
@@ -207,6 +229,12 @@ class BaseDeepNet(
                 "cost changes between the evaluations of L-BFGS's line search. "
                 "Use solver='sgd' or 'adam' with dropout, or dropout=0."
             )
+        if self.batch_norm and self.batch_size == 1 and self._hidden_layer_sizes():
+            raise ValueError(
+                "batch_norm=True normalises each unit with the mean and variance "
+                "of its batch, and batch_size=1 leaves one row per batch, whose "
+                "variance is 0. Use batch_size >= 2, or batch_norm=False."
+            )
         if self.solver == "lbfgs" and self.max_grad_norm is not None:
             raise ValueError(
                 f"max_grad_norm={self.max_grad_norm!r} clips the steps of the "
@@ -323,8 +351,16 @@ class BaseDeepNet(
 
         def score(X, y, sample_weight):
             weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-            with self._trusted_input():
-                return scorer(self, X, y, **weights)
+            try:
+                with self._trusted_input():
+                    value = scorer(self, X, y, **weights)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"scoring={self.scoring!r} failed on the early-stopping "
+                    f"validation set: {exc}. Choose a scorer that fits this task, "
+                    "or scoring=None (minus the validation loss)."
+                ) from exc
+            return _check_score(self.scoring, value)
 
         return score
 
@@ -337,14 +373,29 @@ class BaseDeepNet(
         self.n_iter_ = state.n_iter
         self.t_ = state.t
         self.n_clipped_steps_ = state.n_clipped_steps
+        earlier = len(self.loss_curve_)
         self.loss_curve_.extend(result.loss_curve)
         if result.loss is not None or self.solver == "lbfgs":
             self.loss_ = result.loss
         self.best_loss_ = result.best_loss
         self.do_early_stopping_ = result.early_stopping
-        self.validation_scores_ = result.validation_scores
         self.best_validation_score_ = result.best_validation_score
-        self.validation_loss_curve_ = result.validation_loss_curve
+        for name, curve in [
+            ("validation_scores_", result.validation_scores),
+            ("validation_loss_curve_", result.validation_loss_curve),
+        ]:
+            setattr(self, name, self._continued(name, earlier, curve))
+
+    def _continued(self, name, earlier, curve):
+        """A validation curve aligned with ``loss_curve_`` across warm starts.
+
+        The earlier fits' entries come first (NaN for epochs of a fit that held
+        no validation split out), then this fit's; None when this fit held none.
+        """
+        if curve is None:
+            return None
+        before = list(getattr(self, name, None) or [])[:earlier]
+        return before + [np.nan] * (earlier - len(before)) + list(curve)
 
     def _prepare(self, X, y, sample_weight, incremental, classes=None):
         """Validate the data and set up the network, weights and targets.
@@ -452,6 +503,14 @@ class BaseDeepNet(
 
     def _unscale_targets(self):
         """After training: bring ``_theta`` back to the targets' own units."""
+
+    def _in_training_units(self, Y):
+        """θ and the targets Y (or None) as the network trains on them.
+
+        A subclass that trains on transformed targets returns a θ whose output
+        layer is in their units, and Y transformed. By default both as they are.
+        """
+        return self._theta, Y
 
     def _mismatch(self, layer_units, incremental):
         """Why the data or the layers no longer fit the network being trained."""

@@ -193,12 +193,16 @@ ATTRIBUTES = """\
 
     validation_scores_ : list of float or None
         The validation score (``scoring``; by default minus the validation
-        loss) after each epoch, with early stopping.
+        loss) after each epoch, with early stopping. Like ``loss_curve_`` it
+        goes on across ``warm_start`` fits, one entry per entry of
+        ``loss_curve_`` (NaN for the epochs of an earlier fit that held no
+        validation split out); None when the last fit held none.
 
     validation_loss_curve_ : list of float or None
         The validation loss after each epoch, with early stopping: the data
         term of J, (1/m) sum_i L(ŷ_i, y_i) on the held-out samples (weighted),
-        without the L2 term.
+        without the L2 term. Aligned with ``loss_curve_`` as
+        ``validation_scores_`` is.
 
     batch_norm_gamma_ : list of ndarray or None
         γ[l] of each hidden layer with ``batch_norm=True``, else None.

@@ -186,18 +186,21 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
 
         The mean and standard deviation (weighted by ``sample_weight``, so
         weights still equal repeated rows) come from the data of this fit, or
-        of the first ``partial_fit`` call for the later ones. A network that
-        goes on training has its output layer W[L], b[L] rewritten from y's
-        units into the scaled ones, which leaves its predictions unchanged.
+        for ``partial_fit`` from all the data of its calls so far, updated
+        call by call. A network that goes on training has its output layer
+        W[L], b[L] rewritten from y's units into the scaled ones, which leaves
+        its predictions unchanged.
         """
         if not self.scale_target:
             return Y
-        if incremental and not first_pass and hasattr(self, "_target_moments"):
-            mean, std = self._target_moments
+        stats = self.__dict__.get("_target_stats")
+        if incremental and not first_pass and stats is None:
+            mean, std = self._target_moments  # fitted by 0.1.0: kept as it was
         else:
-            Y64 = Y.astype(np.float64)
-            mean = np.average(Y64, axis=0, weights=sample_weight)
-            std = np.sqrt(np.average((Y64 - mean) ** 2, axis=0, weights=sample_weight))
+            earlier = stats if incremental and not first_pass else None
+            self._target_stats = stats = _merged_moments(earlier, Y, sample_weight)
+            weight, mean, m2 = stats
+            std = np.sqrt(m2 / weight)
             std[~(std > 0)] = 1.0  # a constant target: shift only
             self._target_moments = (mean, std)
         if not first_pass:
@@ -217,6 +220,21 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
             W_L *= std
             b_L *= std
             b_L += mean
+
+    def _in_training_units(self, Y):
+        """A copy of θ with W[L], b[L] in the scaled targets' units, and Y scaled."""
+        moments = self.__dict__.get("_target_moments")
+        if not self.scale_target or moments is None:
+            return self._theta, Y
+        mean, std = moments
+        theta = self._theta.copy()
+        W, b = self._network.unpack(theta)
+        W[-1] /= std
+        b[-1] -= mean
+        b[-1] /= std
+        if Y is not None:
+            Y = ((Y - mean) / std).astype(Y.dtype)
+        return theta, Y
 
     def _output_layer(self):
         """Views of W[L] and b[L] in ``_theta``."""
@@ -244,6 +262,29 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
             The predictions; 1-D when the network has one output.
         """
         return self._outputs(self._logits(X))
+
+
+def _merged_moments(earlier, Y, sample_weight):
+    """(sum of weights, mean, sum of weighted squared deviations) of each column.
+
+    Those of ``earlier`` (None for none) and of the rows Y merged (Chan et
+    al.'s update), so the moments of a stream are those of all its rows.
+    """
+    Y64 = Y.astype(np.float64)
+    w = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(float)
+    weight = w.sum()
+    mean = w @ Y64 / weight
+    m2 = w @ (Y64 - mean) ** 2
+    if earlier is None:
+        return weight, mean, m2
+    weight_a, mean_a, m2_a = earlier
+    total = weight_a + weight
+    delta = mean - mean_a
+    return (
+        total,
+        mean_a + delta * (weight / total),
+        m2_a + m2 + delta**2 * (weight_a * weight / total),
+    )
 
 
 def _numeric_target(y):

@@ -40,7 +40,7 @@ CLEAR_ERRORS = [
     r"needs samples of at least 2 classes .* contains only one class",
     r"Column\(s\) \[[\d, ]+\] of the multilabel y are never 1",
     r"early_stopping=True cannot set aside validation_fraction",
-    r"The validation set for early stopping has \d sample",
+    r"validation_fraction=[\d.e-]+ of \d+ samples sets (aside \d|all of them)",
 ]
 
 

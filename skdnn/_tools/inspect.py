@@ -184,7 +184,8 @@ def diagnose(estimator, X, Y=None, sample_weight=None):
         at least 95% of the rows), mean |A| and, with Y, grad/weight
         (||dW[l]|| / ||W[l]||).
     """
-    network, theta = estimator._network, estimator._theta
+    network = estimator._network
+    theta, Y = estimator._in_training_units(Y)
     m = X.shape[0]
     cache = network.allocate_cache(m, theta.dtype)
     mode = Pass(training=True)  # no dropout, running statistics left alone
@@ -256,6 +257,9 @@ class InspectionMixin:
         relative size of the gradient of J (L2 term included) on all of X.
         Dead or saturated units and vanishing or exploding gradient ratios
         are the course's signs of a bad initialisation or learning rate.
+        They describe the cost the network trains on: for a regressor with
+        ``scale_target=True``, the standardised targets (so the ratios do not
+        grow with the scale of y).
 
         Parameters
         ----------

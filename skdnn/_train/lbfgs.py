@@ -18,6 +18,7 @@ from .._nn.layer import Pass
 from .._nn.penalty import L2
 from .._warnings import warn
 from .config import RAISE_ON_OVERFLOW, SolverState, TrainingResult, diverged
+from .data import check_rows_for_batch_norm
 
 
 def blas_threads_for_lbfgs(network, n_samples):
@@ -61,6 +62,7 @@ def train_lbfgs(network, theta, data, config, state, tasks):
     X, Y, sw = data.X, data.Y, data.sample_weight
     tasks.data = (X, data.y, sw)
     n_samples = X.shape[0]
+    check_rows_for_batch_norm(network, n_samples)
     total_weight = data.total_weight
     cache = network.allocate_cache(n_samples, theta.dtype)
     mode = Pass(training=True)

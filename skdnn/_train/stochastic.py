@@ -16,7 +16,7 @@ from .._nn.layer import Pass
 from .._nn.penalty import L2
 from .._warnings import warn
 from .config import RAISE_ON_OVERFLOW, SolverState, TrainingResult, diverged
-from .data import Batches
+from .data import Batches, check_rows_for_batch_norm
 from .stopping import NoImprovement, split_validation
 
 
@@ -85,8 +85,11 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
             network, theta, validation, stopping_settings.score, settings
         )
     tasks.data = (data.X, data.y, data.sample_weight)
-    batches = Batches(data, batch_rows(config.batch_size, data.X.shape[0]))
-    cache = network.allocate_cache(batches.size, theta.dtype)
+    check_rows_for_batch_norm(network, data.X.shape[0])
+    # a last batch of one row would be normalised by its own statistics
+    min_rows = 2 if network.batch_norm else 1
+    batches = Batches(data, batch_rows(config.batch_size, data.X.shape[0]), min_rows)
+    cache = network.allocate_cache(batches.largest, theta.dtype)
     mode = Pass(training=True, rng=rng, running="average")
     penalty = L2(config.alpha, network.n_penalised) if config.alpha else None
     grad = np.empty_like(theta)

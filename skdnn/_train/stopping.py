@@ -8,6 +8,7 @@ the weights of the best epoch are kept.
 """
 
 import copy
+import math
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -56,6 +57,21 @@ def split_validation(data, fraction, random_state, stratify):
         The rest of the data, and the part set aside.
     """
     X, y, Y, sw = data.X, data.y, data.Y, data.sample_weight
+    n_samples = X.shape[0]
+    n_validation = math.ceil(fraction * n_samples)  # as train_test_split rounds
+    if n_validation < 2:
+        raise ValueError(
+            f"validation_fraction={fraction} of {n_samples} samples sets aside "
+            f"{n_validation} for early stopping, which needs at least 2. Increase "
+            "validation_fraction, use more data, or set early_stopping=False."
+        )
+    if n_validation >= n_samples:
+        raise ValueError(
+            f"validation_fraction={fraction} of {n_samples} samples sets all of "
+            "them aside for early stopping and leaves none to train on. Use a "
+            "smaller validation_fraction (0.1 is the default), or set "
+            "early_stopping=False."
+        )
     arrays = [X, y, Y] if sw is None else [X, y, Y, sw]
     stratify = stratify and y.ndim == 1
     if stratify:
@@ -82,16 +98,11 @@ def split_validation(data, fraction, random_state, stratify):
         except ValueError as exc:
             raise ValueError(
                 f"Early stopping cannot set aside validation_fraction={fraction} "
-                f"of {X.shape[0]} samples: {exc}. Use more data, a larger "
+                f"of {n_samples} samples: {exc}. Use more data, another "
                 "validation_fraction, or early_stopping=False."
             ) from exc
     X_train, X_val, y_train, y_val, Y_train, Y_val = parts[:6]
     sw_train, sw_val = (None, None) if sw is None else parts[6:]
-    if X_val.shape[0] < 2:
-        raise ValueError(
-            f"The validation set for early stopping has {X_val.shape[0]} "
-            "sample(s). Increase validation_fraction or the size of the data."
-        )
     train = TrainingData(X_train, y_train, Y_train, sw_train)
     return train, TrainingData(X_val, y_val, Y_val, sw_val)
 

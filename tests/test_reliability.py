@@ -1,0 +1,160 @@
+"""Training never ends badly in silence (issue 21): each defect found, as a test."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_regression,
+)
+from sklearn.preprocessing import StandardScaler
+
+from skdnn import DeepNetClassifier, DeepNetRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+X_DIGITS, Y_DIGITS = load_digits(return_X_y=True)
+X_DIGITS = X_DIGITS / 16.0
+X_CANCER, Y_CANCER = load_breast_cancer(return_X_y=True)
+X_CANCER = StandardScaler().fit_transform(X_CANCER)
+
+
+# ----------------------------------------------------------------------
+# 1. A partial_fit stream whose first call has one row
+# ----------------------------------------------------------------------
+def test_a_stream_starting_with_one_row_scales_its_targets_by_all_its_rows():
+    X, y = make_regression(1000, 10, noise=10, random_state=0)
+    y = 20 * y + 5000
+    reg = DeepNetRegressor(random_state=0)
+    reg.partial_fit(X[:1], y[:1])  # a standard deviation of 0
+    for _ in range(5):
+        for start in range(1, 750, 50):
+            reg.partial_fit(X[start : start + 50], y[start : start + 50])
+    # 0.1.0 kept the first call's moments and trained on raw y: R² -0.11
+    assert reg.score(X[750:], y[750:]) > 0.75
+
+
+# ----------------------------------------------------------------------
+# 2. Batch normalisation of one row
+# ----------------------------------------------------------------------
+def test_batch_norm_with_batches_of_one_row_is_refused():
+    clf = DeepNetClassifier((8,), batch_norm=True, batch_size=1, max_iter=3)
+    with pytest.raises(ValueError, match="batch_norm=True.*batch_size=1"):
+        clf.fit(X_CANCER, Y_CANCER)
+    assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_a_one_row_partial_fit_of_a_batch_normalised_model_is_refused(solver):
+    clf = DeepNetClassifier((8,), batch_norm=True, solver=solver, random_state=0)
+    clf.fit(X_CANCER, Y_CANCER)
+    before = clf.predict_proba(X_CANCER)
+    with pytest.raises(ValueError, match="batch_norm=True.*trains on 1 sample"):
+        clf.partial_fit(X_CANCER[:1], Y_CANCER[:1])
+    np.testing.assert_array_equal(clf.predict_proba(X_CANCER), before)
+
+
+def test_a_one_row_lbfgs_fit_with_batch_norm_is_refused():
+    reg = DeepNetRegressor((8,), batch_norm=True, solver="lbfgs")
+    with pytest.raises(ValueError, match="batch_norm=True.*trains on 1 sample"):
+        reg.fit(X_CANCER[:1], [0.5])
+
+
+def test_a_last_batch_of_one_row_joins_the_batch_before_it():
+    # 401 rows in batches of 50: the last batch would hold one row, normalised
+    # by its own statistics; 0.1.0's running variances came out 0.83x the truth
+    X, y = X_CANCER[:401], Y_CANCER[:401]
+    clf = DeepNetClassifier(
+        (8,), batch_norm=True, batch_size=50, early_stopping=False, random_state=0
+    ).fit(X, y)
+    Z = X @ clf.coefs_[0]
+    ratio = np.median(clf.batch_norm_running_var_[0] / Z.var(axis=0))
+    assert 0.9 < ratio < 1.1
+
+
+# ----------------------------------------------------------------------
+# 6. diagnose() of a regressor, whatever the units of y
+# ----------------------------------------------------------------------
+def test_a_regressors_gradient_ratios_do_not_grow_with_the_scale_of_y():
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    ratios = []
+    for scale in (1.0, 1000.0):
+        reg = DeepNetRegressor((16,), random_state=0).fit(X, y * scale)
+        ratios.append([row["grad/weight"] for row in reg.diagnose(X, y * scale)])
+    np.testing.assert_allclose(ratios[0], ratios[1], rtol=1e-6)
+    assert max(ratios[0]) < 1.0  # 0.1.0: 47 and 4.7e7, read as exploding
+    standardised = (y - y.mean()) / y.std()
+    reg = DeepNetRegressor((16,), random_state=0, scale_target=False)
+    reg.fit(X, standardised)
+    assert [row["grad/weight"] for row in reg.diagnose(X, standardised)] == (
+        pytest.approx(ratios[0], rel=0.5)
+    )
+
+
+# ----------------------------------------------------------------------
+# 7. warm_start with early stopping: the curves stay aligned
+# ----------------------------------------------------------------------
+def test_warm_started_validation_curves_follow_the_loss_curve():
+    params = dict(max_iter=30, n_iter_no_change=1000, warm_start=True, random_state=0)
+    clf = DeepNetClassifier((16,), early_stopping=True, **params)
+    clf.fit(X_DIGITS, Y_DIGITS)
+    first = list(clf.validation_loss_curve_)
+    clf.fit(X_DIGITS, Y_DIGITS)
+    assert len(clf.loss_curve_) == len(clf.validation_loss_curve_) == 60
+    assert len(clf.validation_scores_) == 60
+    assert clf.validation_loss_curve_[:30] == first
+
+
+def test_a_warm_start_after_a_fit_without_validation_pads_its_epochs():
+    clf = DeepNetClassifier(
+        (16,), early_stopping=False, max_iter=10, warm_start=True, random_state=0
+    ).fit(X_DIGITS, Y_DIGITS)
+    clf.set_params(early_stopping=True, n_iter_no_change=1000).fit(X_DIGITS, Y_DIGITS)
+    assert len(clf.validation_loss_curve_) == len(clf.loss_curve_) == 20
+    assert np.isnan(clf.validation_loss_curve_[:10]).all()
+    assert np.isfinite(clf.validation_loss_curve_[10:]).all()
+
+
+# ----------------------------------------------------------------------
+# 8. A validation_fraction too large for the data
+# ----------------------------------------------------------------------
+def test_a_validation_fraction_that_leaves_nothing_to_train_on_says_smaller():
+    clf = DeepNetClassifier(early_stopping=True, validation_fraction=0.999)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no spurious warning on the way
+        with pytest.raises(ValueError, match="smaller validation_fraction"):
+            clf.fit(X_DIGITS[:300], Y_DIGITS[:300])
+
+
+# ----------------------------------------------------------------------
+# 9. Scorers that return no usable number, or do not fit the task
+# ----------------------------------------------------------------------
+def nan_scorer(estimator, X, y):
+    return float("nan")
+
+
+def array_scorer(estimator, X, y):
+    return np.array([1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "scorer, returned",
+    [(nan_scorer, "returned nan"), (array_scorer, r"returned array\(\[1., 2.\]\)")],
+)
+def test_a_scorer_that_returns_no_number_is_named(scorer, returned):
+    clf = DeepNetClassifier((8,), early_stopping=True, scoring=scorer)
+    with pytest.raises(
+        ValueError, match=f"scoring=<function {scorer.__name__}.*{returned}"
+    ):
+        clf.fit(X_DIGITS, Y_DIGITS)
+    assert not hasattr(clf, "coefs_")
+
+
+def test_a_scoring_that_does_not_fit_the_task_says_it_came_from_scoring():
+    clf = DeepNetClassifier((8,), early_stopping=True, scoring="roc_auc")
+    with pytest.raises(ValueError, match="scoring='roc_auc' failed.*multi_class"):
+        clf.fit(X_DIGITS, Y_DIGITS)
