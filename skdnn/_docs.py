@@ -145,7 +145,10 @@ PARAMETERS = """\
         the kept ones by 1/keep_prob, so that prediction, which drops nothing,
         needs no rescaling. One rate in [0, 1) for every hidden layer, or one
         per hidden layer. The masks are drawn from ``random_state``. "sgd" and
-        "adam" only.
+        "adam" only. Without early stopping, the no-improvement rule then
+        watches the cost of each epoch's weights as they predict, nothing
+        dropped (one more forward pass over the training data an epoch):
+        dropout's noise in the batch costs would read as a plateau.
 
     batch_norm : bool, default=False
         Batch-normalise Z[l] before every hidden activation: each unit is
@@ -184,7 +187,8 @@ ATTRIBUTES = """\
         those of the best epoch, which may be an earlier one.
 
     best_loss_ : float or None
-        The smallest training cost reached; None with early stopping.
+        The smallest training cost reached (with dropout, of the weights as
+        they predict); None with early stopping.
 
     loss_curve_ : list of float
         J after each epoch ("sgd", "adam") or iteration ("lbfgs"). With

@@ -141,6 +141,8 @@ class Network:
         g[1], ..., g[L-1].
     batch_norm : bool
         Whether some layer is batch-normalised.
+    dropout : bool
+        Whether some layer drops units while training.
     """
 
     def __init__(self, layers, output):
@@ -166,6 +168,7 @@ class Network:
             if _activation(layer) is not None
         )
         self.batch_norm = any(layer.kind == "batch_norm" for layer in self.layers)
+        self.dropout = any(layer.kind == "dropout" for layer in self.layers)
         self._course_layer = []
         l = 0
         for layer in self.layers:

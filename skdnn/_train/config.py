@@ -206,6 +206,10 @@ class TrainingResult:
         The solver's own word on how it ended (L-BFGS).
     solver_iterations : int or None
         The iterations SciPy reports (L-BFGS), which may pass ``max_iter``.
+    stopping_curve : list of float or None
+        With dropout and no validation split: the cost of each epoch's weights
+        as they predict (nothing dropped), which the stopping rule watched
+        instead of ``loss_curve``.
     """
 
     state: SolverState
@@ -221,6 +225,7 @@ class TrainingResult:
     trained_on: object = None
     message: str = ""
     solver_iterations: int = None
+    stopping_curve: list = None
 
 
 def diverged(where, solver, learning_rate=None):

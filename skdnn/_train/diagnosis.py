@@ -244,7 +244,8 @@ def fit_warning(result, config, output_layer, unscaled, name):
         return None
     if not hasattr(config, "optimizer"):
         return _lbfgs_warning(result, config)
-    curve = result.loss_curve
+    # with dropout, the cost without it: the noise of dropped units is no rise
+    curve = result.stopping_curve or result.loss_curve
     stopping, settings = config.stopping, config.optimizer
     patience = result.ended == "patience"
     symptoms = [

@@ -102,6 +102,10 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
     fold = max_norm is None and penalty is not None
     weight_norm_sq = None
     curve = []
+    # Dropout's noise in the batch costs reads as a plateau to the stopping
+    # rule; without a validation split it watches the cost of the weights as
+    # they predict, with nothing dropped (one forward pass over the data).
+    watched = [] if validation is None and network.dropout else None
     ended = "callback"
 
     try:
@@ -156,7 +160,15 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
             curve.append(loss)
             if config.verbose:
                 print(f"Iteration {state.n_iter}, loss = {loss:.8f}")
-            if validation is None:
+            if watched is not None:
+                try:
+                    watched.append(predicting_cost(network, theta, data, penalty))
+                except FloatingPointError as exc:
+                    raise diverged(
+                        f"{where} ({exc})", settings.solver, settings.learning_rate
+                    ) from exc
+                new_best = stopping.update(stopping_settings.tol, loss=watched[-1])
+            elif validation is None:
                 new_best = stopping.update(stopping_settings.tol, loss=loss)
             else:
                 score = monitor.epoch_ends(state.n_iter)
@@ -197,7 +209,30 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
         validation_loss_curve=None if validation is None else monitor.losses,
         best_validation_score=stopping.best_score,
         trained_on=data,
+        stopping_curve=watched,
     )
+
+
+def data_loss(network, views, data):
+    """(1/m) sum_i s_i L(ŷ_i, y_i) of the weights ``views`` on ``data``, predicting.
+
+    One predicting forward pass (no dropout, batch norm's running statistics),
+    so it is the loss of the model as it predicts.
+    """
+    Z_L = network.predict_logits(data.X, views)
+    loss = network.output_layer.loss(
+        Z_L, data.Y, np.empty_like(Z_L), data.sample_weight
+    )
+    return loss / data.total_weight
+
+
+def predicting_cost(network, theta, data, penalty):
+    """The cost J of θ on ``data`` as it predicts: the data loss and the L2 term."""
+    with np.errstate(**RAISE_ON_OVERFLOW):
+        cost = data_loss(network, network.bind(theta), data)
+    if penalty is not None:
+        cost += penalty.cost(theta) / data.total_weight
+    return cost
 
 
 class ValidationMonitor:
@@ -225,24 +260,19 @@ class ValidationMonitor:
         self.network, self.theta, self.validation = network, theta, validation
         self.score, self.settings = score, settings
         self.views = network.bind(theta)
-        self.total_weight = validation.total_weight
         self.losses = []
 
     def epoch_ends(self, n_iter):
         """Record the epoch's validation loss; return its validation score."""
-        network, data = self.network, self.validation
+        data = self.validation
         try:
             with np.errstate(**RAISE_ON_OVERFLOW):
-                Z_L = network.predict_logits(data.X, self.views)
-                loss = network.output_layer.loss(
-                    Z_L, data.Y, np.empty_like(Z_L), data.sample_weight
-                )
+                self.losses.append(data_loss(self.network, self.views, data))
         except FloatingPointError as exc:
             where = f"on the validation set after epoch {n_iter} ({exc})"
             raise diverged(
                 where, self.settings.solver, self.settings.learning_rate
             ) from exc
-        self.losses.append(loss / self.total_weight)
         if self.score is None:
             return float(-self.losses[-1])
         return float(self.score(data.X, data.y, data.sample_weight))
