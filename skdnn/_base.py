@@ -300,7 +300,7 @@ class BaseDeepNet(
             unscaled = input_scale(data.X) if self.solver != "lbfgs" else None
             name = type(self).__name__
             warning = fit_warning(
-                result, config, self._network.output_layer, unscaled, name
+                result, config, self._network, self._theta, unscaled, name
             )
             if warning is not None:
                 warn(*warning)

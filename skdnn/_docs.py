@@ -86,6 +86,10 @@ PARAMETERS = """\
         learning-quality benchmark, ``benchmarks/quality.py``, measured it to
         help from there on and to cost accuracy on smaller tables), and never
         in ``partial_fit``. ``do_early_stopping_`` tells what a fit did.
+        In a search or cross-validation on around 1000 samples, "auto" can
+        train the folds (fewer rows) without early stopping and the refit on
+        all rows with it, so the model returned is not the one scored: set
+        True or False to pin it there.
         "sgd" and "adam" only. For a classifier the split is stratified by
         class, or random (with a warning) when a class is too rare for that.
 

@@ -197,7 +197,9 @@ def test_a_class_too_rare_to_stratify_falls_back_to_a_random_split():
     # MLPClassifier accepts the same fit
     MLPClassifier((8,), early_stopping=True, max_iter=5, random_state=0).fit(X, y)
     # a split that cannot be made at all still fails, naming the problem
-    with pytest.raises(ValueError, match="sets aside 1 for early stopping, which needs at least 2"):
+    with pytest.raises(
+        ValueError, match="sets aside 1 for early stopping, which needs at least 2"
+    ):
         DeepNetClassifier(early_stopping=True, validation_fraction=0.001).fit(
             X[:50], y[:50]
         )

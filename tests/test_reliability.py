@@ -9,8 +9,10 @@ from sklearn.datasets import (
     load_diabetes,
     load_digits,
     make_blobs,
+    make_classification,
     make_regression,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import shuffle
 from sklearn.utils.estimator_checks import check_class_weight_classifiers
@@ -187,3 +189,52 @@ def test_dropout_passes_scikit_learns_class_weight_check():
     check_class_weight_classifiers(
         "DeepNetClassifier", DeepNetClassifier((8,), dropout=0.2, random_state=0)
     )
+
+
+# ----------------------------------------------------------------------
+# 3. Advice that follows the evidence
+# ----------------------------------------------------------------------
+def _warning_of(estimator, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+@pytest.mark.parametrize("learning_rate", [1e-3, 1e-4])
+def test_vanishing_gradients_call_for_batch_norm_not_a_smaller_step(learning_rate):
+    X, y = make_classification(1000, 20, n_informative=8, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    deep = DeepNetClassifier(
+        (32,) * 8, activation="logistic", learning_rate=learning_rate, random_state=0
+    )
+    message = _warning_of(deep, X, y)
+    assert "vanishing gradients" in message and "batch_norm=True" in message
+    assert "lower learning_rate" not in message  # 0.1.0's advice, which fails
+    fixed = DeepNetClassifier(
+        (32,) * 8, activation="logistic", batch_norm=True, random_state=0
+    ).fit(X, y)
+    assert fixed.score(X, y) > 0.9
+
+
+def test_a_loss_that_never_moved_calls_for_a_larger_step():
+    X, y = make_classification(600, 20, n_informative=5, weights=[0.95], random_state=1)
+    X = StandardScaler().fit_transform(X)
+    message = _warning_of(DeepNetClassifier(learning_rate=1e-6, random_state=0), X, y)
+    assert "no better than that" in message
+    assert "raise learning_rate (now 1e-06)" in message
+
+
+# ----------------------------------------------------------------------
+# 4. max_iter reached while the validation score still improved
+# ----------------------------------------------------------------------
+def test_reaching_max_iter_with_the_validation_score_rising_says_so():
+    X, y = make_classification(1500, 20, n_informative=8, n_classes=3, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = DeepNetClassifier((32, 32), solver="sgd", random_state=0)
+    message = _warning_of(clf, X[:1125], y[:1125])
+    assert clf.do_early_stopping_ and clf.n_iter_ == 200
+    assert np.argmax(clf.validation_scores_) == 199  # the best epoch: the last
+    assert "maximum iterations (200) reached" in message

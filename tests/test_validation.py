@@ -669,7 +669,9 @@ def test_early_stopping_falls_back_to_a_random_split_for_a_rare_class():
 def test_early_stopping_without_room_for_a_validation_set_says_so():
     rows = _rows_per_class(2)  # 6 samples: a tenth of them is 1
     clf = DeepNetClassifier(**SMALL, early_stopping=True, validation_fraction=0.1)
-    with pytest.raises(ValueError, match="sets aside 1 for early stopping, which needs at least 2"):
+    with pytest.raises(
+        ValueError, match="sets aside 1 for early stopping, which needs at least 2"
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             _quiet(clf.fit, X_IRIS[rows], Y_IRIS[rows])
