@@ -60,16 +60,16 @@ def _check_score(scoring, value):
             "better)."
         )
     try:
-        value = float(value)
+        number = float(value)
     except (TypeError, ValueError):
-        value = np.nan
-    if not math.isfinite(value):
+        number = np.nan
+    if not math.isfinite(number):
         raise ValueError(
             f"scoring={scoring!r} returned {value!r} on the early-stopping "
             "validation set, so no epoch can be compared with another; a scorer "
             "must return finite numbers."
         )
-    return value
+    return number
 
 
 _SOLVER_PARAMS = {
@@ -229,7 +229,12 @@ class BaseDeepNet(
                 "cost changes between the evaluations of L-BFGS's line search. "
                 "Use solver='sgd' or 'adam' with dropout, or dropout=0."
             )
-        if self.batch_norm and self.batch_size == 1 and self._hidden_layer_sizes():
+        if (
+            self.batch_norm
+            and self.batch_size == 1
+            and self.solver != "lbfgs"
+            and self._hidden_layer_sizes()
+        ):
             raise ValueError(
                 "batch_norm=True normalises each unit with the mean and variance "
                 "of its batch, and batch_size=1 leaves one row per batch, whose "
@@ -380,22 +385,26 @@ class BaseDeepNet(
         self.best_loss_ = result.best_loss
         self.do_early_stopping_ = result.early_stopping
         self.best_validation_score_ = result.best_validation_score
+        history = self.__dict__.get("_validation_history")
+        if history is None or earlier == 0:
+            history = {}
+        else:
+            history = dict(history)
+        this_fit = len(result.loss_curve)
         for name, curve in [
             ("validation_scores_", result.validation_scores),
             ("validation_loss_curve_", result.validation_loss_curve),
         ]:
-            setattr(self, name, self._continued(name, earlier, curve))
-
-    def _continued(self, name, earlier, curve):
-        """A validation curve aligned with ``loss_curve_`` across warm starts.
-
-        The earlier fits' entries come first (NaN for epochs of a fit that held
-        no validation split out), then this fit's; None when this fit held none.
-        """
-        if curve is None:
-            return None
-        before = list(getattr(self, name, None) or [])[:earlier]
-        return before + [np.nan] * (earlier - len(before)) + list(curve)
+            # what came before, aligned with the epochs of loss_curve_ (a model
+            # of 0.1.0 kept its last fit's curve: those are the last epochs)
+            before = history.get(name)
+            if before is None:
+                before = list(getattr(self, name, None) or [])[-earlier:][:earlier]
+                before = [np.nan] * (earlier - len(before)) + before
+            curve = list(curve or [])
+            history[name] = before + curve + [np.nan] * (this_fit - len(curve))
+            setattr(self, name, list(history[name]) if result.early_stopping else None)
+        self._validation_history = history
 
     def _prepare(self, X, y, sample_weight, incremental, classes=None):
         """Validate the data and set up the network, weights and targets.

@@ -161,7 +161,10 @@ PARAMETERS = """\
         β[l] (not L2-penalised; β[l] replaces the bias b[l], and
         ``intercepts_`` holds it). Prediction uses running averages of the
         batch statistics (momentum 0.9, ε = 1e-5), or with "lbfgs" the
-        statistics of the whole training set.
+        statistics of the whole training set. A batch needs 2 rows or more:
+        ``batch_size=1`` and fits or ``partial_fit`` calls of one row are
+        refused, and a last batch of one row joins the batch before it. (Rows
+        of weight 0 count as rows here.)
 """
 
 ATTRIBUTES = """\
@@ -191,8 +194,10 @@ ATTRIBUTES = """\
         those of the best epoch, which may be an earlier one.
 
     best_loss_ : float or None
-        The smallest training cost reached (with dropout, of the weights as
-        they predict); None with early stopping.
+        The smallest training cost reached; None with early stopping. With
+        dropout it is the cost of the weights as they predict, on all the
+        training rows at once (its L2 term counted once, where an epoch of
+        ``loss_curve_`` counts it in every batch).
 
     loss_curve_ : list of float
         J after each epoch ("sgd", "adam") or iteration ("lbfgs"). With
@@ -226,7 +231,7 @@ ATTRIBUTES = """\
         ``fit`` (summed over ``partial_fit`` calls); 0 without clipping.
 
     best_validation_score_ : float or None
-        The best validation score, with early stopping.
+        The best validation score of the last fit, with early stopping.
 
     do_early_stopping_ : bool
         Whether the last fit held a validation split out (see

@@ -192,15 +192,18 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
         its predictions unchanged.
         """
         if not self.scale_target:
+            self.__dict__.pop("_target_moments", None)
+            self.__dict__.pop("_target_stats", None)
             return Y
         stats = self.__dict__.get("_target_stats")
-        if incremental and not first_pass and stats is None:
+        continued = incremental and not first_pass
+        if continued and stats is None and "_target_moments" in self.__dict__:
             mean, std = self._target_moments  # fitted by 0.1.0: kept as it was
         else:
-            earlier = stats if incremental and not first_pass else None
+            earlier = stats if continued else None
             self._target_stats = stats = _merged_moments(earlier, Y, sample_weight)
-            weight, mean, m2 = stats
-            std = np.sqrt(m2 / weight)
+            _, mean, var = stats
+            std = np.sqrt(var)
             std[~(std > 0)] = 1.0  # a constant target: shift only
             self._target_moments = (mean, std)
         if not first_pass:
@@ -222,9 +225,17 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
             b_L += mean
 
     def _in_training_units(self, Y):
-        """A copy of θ with W[L], b[L] in the scaled targets' units, and Y scaled."""
+        """A copy of θ with W[L], b[L] in the scaled targets' units, and Y scaled.
+
+        While training (a callback's copy), θ is in those units already.
+        """
+        training = self.__dict__.get("_training_scale")
+        if training is not None:
+            mean, std = training
+            Y = None if Y is None else ((Y - mean) / std).astype(Y.dtype)
+            return self._theta, Y
         moments = self.__dict__.get("_target_moments")
-        if not self.scale_target or moments is None:
+        if moments is None:  # the last fit trained on y as it is
             return self._theta, Y
         mean, std = moments
         theta = self._theta.copy()
@@ -265,26 +276,23 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
 
 
 def _merged_moments(earlier, Y, sample_weight):
-    """(sum of weights, mean, sum of weighted squared deviations) of each column.
+    """(sum of weights, mean, variance) of each column, weighted.
 
     Those of ``earlier`` (None for none) and of the rows Y merged (Chan et
     al.'s update), so the moments of a stream are those of all its rows.
     """
     Y64 = Y.astype(np.float64)
-    w = np.ones(Y.shape[0]) if sample_weight is None else sample_weight.astype(float)
-    weight = w.sum()
-    mean = w @ Y64 / weight
-    m2 = w @ (Y64 - mean) ** 2
+    weight = Y.shape[0] if sample_weight is None else float(sample_weight.sum())
+    mean = np.average(Y64, axis=0, weights=sample_weight)
+    var = np.average((Y64 - mean) ** 2, axis=0, weights=sample_weight)
     if earlier is None:
-        return weight, mean, m2
-    weight_a, mean_a, m2_a = earlier
+        return weight, mean, var
+    weight_a, mean_a, var_a = earlier
     total = weight_a + weight
     delta = mean - mean_a
-    return (
-        total,
-        mean_a + delta * (weight / total),
-        m2_a + m2 + delta**2 * (weight_a * weight / total),
-    )
+    merged = (weight_a * var_a + weight * var) / total
+    merged += delta**2 * (weight_a / total) * (weight / total)
+    return total, mean_a + delta * (weight / total), merged
 
 
 def _numeric_target(y):

@@ -16,6 +16,7 @@ The default example count keeps CI short; run it longer with, e.g.,
 """
 
 import os
+import re
 import traceback
 import warnings
 from pathlib import Path
@@ -32,7 +33,8 @@ from skdnn import DeepNetClassifier, DeepNetRegressor
 EXAMPLES = int(os.environ.get("SKDNN_FUZZ_EXAMPLES", "40"))
 SKDNN = str(Path(skdnn.__file__).parent)
 SKLEARN = str(Path(sklearn.__file__).parent)
-DATA_WORDS = ("X", "y", "sample", "class", "label", "feature", "row", "target")
+# a clear error names a parameter, or one of these (as a whole word)
+DATA_WORDS = r"\b(X|y|samples?|class(es)?|labels?|features?|rows?|targets?)\b"
 
 
 @st.composite
@@ -47,7 +49,10 @@ def problems(draw):
         X[:, 0] = 3.0  # a constant column
     if n_features > 1 and draw(st.booleans()):
         X[:, -1] = X[:, 0]  # a duplicated one
-    if kind == "classifier":
+    outputs = draw(st.sampled_from([1, 1, 2]))  # multilabel / multi-output
+    if kind == "classifier" and outputs == 2:
+        y = (rng.uniform(size=(n, 2)) < 0.5).astype(int)
+    elif kind == "classifier":
         n_classes = draw(st.integers(1, 3))
         y = rng.integers(0, n_classes, size=n)
         if n > 2 and draw(st.booleans()):
@@ -55,6 +60,8 @@ def problems(draw):
             y[-1] = 2  # a class of one row
     else:
         y = X[:, 0] * 2.0 - X[:, -1] + rng.normal(scale=0.1, size=n)
+        if outputs == 2:
+            y = np.column_stack([y, 100.0 * X[:, -1] + 5.0])
     dtype = draw(st.sampled_from([np.float64, np.float32]))
     X = X.astype(dtype)
     if draw(st.booleans()):
@@ -82,6 +89,8 @@ def parameters(draw, kind):
         max_grad_norm=draw(st.sampled_from([None, 1.0])),
         early_stopping=draw(st.sampled_from([False, True, "auto"])),
         batch_size=draw(st.sampled_from([1, 2, "auto", None])),
+        validation_fraction=draw(st.sampled_from([0.1, 0.5])),
+        n_iter_no_change=draw(st.sampled_from([1, 10])),
         max_iter=3,
         random_state=0,
     )
@@ -89,6 +98,8 @@ def parameters(draw, kind):
     params["scoring"] = draw(st.sampled_from(scoring))
     if kind == "classifier":
         params["class_weight"] = draw(st.sampled_from([None, "balanced"]))
+    else:
+        params["scale_target"] = draw(st.booleans())
     return params
 
 
@@ -96,7 +107,7 @@ def _predictions(model, X):
     if isinstance(model, DeepNetClassifier):
         proba = model.predict_proba(X)
         assert np.isfinite(proba).all() and (proba >= 0).all() and (proba <= 1).all()
-        if not model._multilabel():
+        if not model._multilabel():  # one label per row: a distribution
             tolerance = 1e-5 if proba.dtype == np.float32 else 1e-10
             np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=tolerance)
         return proba
@@ -111,8 +122,8 @@ def _assert_clear(exc, model):
     innermost = traceback.extract_tb(exc.__traceback__)[-1].filename
     assert innermost.startswith((SKDNN, SKLEARN)), (innermost, repr(exc))
     message = str(exc)
-    named = [p for p in model.get_params() if p in message]
-    assert named or any(word in message for word in DATA_WORDS), message
+    named = [p for p in model.get_params() if re.search(rf"\b{p}\b", message)]
+    assert named or re.search(DATA_WORDS, message), message
 
 
 def _step(model, how, X, y, sample_weight):
@@ -128,7 +139,7 @@ def _step(model, how, X, y, sample_weight):
                 model.partial_fit(X, y, sample_weight=sample_weight, **extra)
             else:
                 model.fit(X, y, sample_weight=sample_weight)
-    except ValueError as exc:
+    except Exception as exc:  # anything but a clear ValueError fails the test
         _assert_clear(exc, model)
         if fitted:  # a failed step leaves the model as it was
             np.testing.assert_array_equal(_predictions(model, X), before)

@@ -41,6 +41,7 @@ CLEAR_ERRORS = [
     r"Column\(s\) \[[\d, ]+\] of the multilabel y are never 1",
     r"early_stopping=True cannot set aside validation_fraction",
     r"validation_fraction=[\d.e-]+ of \d+ samples sets (aside \d|all of them)",
+    r"Early stopping needs at least 2 of the \d samples",
 ]
 
 

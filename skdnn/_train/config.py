@@ -206,6 +206,9 @@ class TrainingResult:
         The solver's own word on how it ended (L-BFGS).
     solver_iterations : int or None
         The iterations SciPy reports (L-BFGS), which may pass ``max_iter``.
+    weight_change : float or None
+        ||W_end - W_start|| / ||W_start|| over the penalised weights (the
+        mini-batch solvers): whether training moved them at all.
     stopping_curve : list of float or None
         With dropout and no validation split: the cost of each epoch's weights
         as they predict (nothing dropped), which the stopping rule watched
@@ -226,6 +229,7 @@ class TrainingResult:
     message: str = ""
     solver_iterations: int = None
     stopping_curve: list = None
+    weight_change: float = None
 
 
 def diverged(where, solver, learning_rate=None):

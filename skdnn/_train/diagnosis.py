@@ -40,6 +40,14 @@ RISE_SHARE = 0.2
 VANISHING_RATIO = 1e-3
 # Rows of the training data the gradient of the evidence is computed on.
 EVIDENCE_ROWS = 2000
+# A fit no better than a constant whose weights moved less than this share of
+# their size (||W_end - W_start|| / ||W_start||) took too small steps; more
+# than this other share, too large ones. Measured: learning_rate=1e-6 moved
+# them 2.2e-4 (0.035 at 1e-5, which warns only of max_iter), a healthy fit
+# 0.82, learning_rates of 3 and 10 that left a ReLU network at chance 80 and
+# 260.
+STILL_SHARE = 0.01
+THROWN_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -176,7 +184,8 @@ def still_improving(curve, validation_scores, n_iter_no_change, tol):
     Parameters
     ----------
     curve : list of float
-        The training loss of every epoch of this fit.
+        The training loss of every epoch of this fit (with dropout, of the
+        weights as they predict).
     validation_scores : list of float or None
         The validation score of every epoch, with early stopping.
     n_iter_no_change : int or float
@@ -224,9 +233,12 @@ def gradient_ratios(network, theta, data, alpha):
     from .._nn.layer import Pass
     from .._nn.penalty import L2
 
-    rows = slice(0, EVIDENCE_ROWS)
+    n = data.X.shape[0]
+    rows = slice(None, None, -(-n // EVIDENCE_ROWS))  # spread over the data
     X, Y = data.X[rows], data.Y[rows]
     sw = None if data.sample_weight is None else data.sample_weight[rows]
+    if sw is not None and not sw.sum() > 0:
+        return None
     grad = np.empty_like(theta)
     cache = network.allocate_cache(X.shape[0], theta.dtype)
     penalty = L2(alpha, network.n_penalised) if alpha else None
@@ -236,14 +248,18 @@ def gradient_ratios(network, theta, data, alpha):
         )
     (W, _), (dW, _) = network.unpack(theta), network.unpack(grad)
     return [
-        float(np.linalg.norm(dW[l]) / max(np.linalg.norm(W[l]), 1e-300))
+        float(np.linalg.norm(dW[l])) / max(float(np.linalg.norm(W[l])), 1e-300)
         for l in range(1, network.n_layers + 1)
     ]
 
 
 def vanishing_gradients(ratios):
-    """Gradients that fade on the way back to the first layer, or None."""
-    if len(ratios) < 3 or not ratios[-1] > 0:
+    """Gradients that fade on the way back to the first layer, or None.
+
+    Needs two hidden layers or more (three ratios), to tell fading from depth
+    apart from one layer's.
+    """
+    if ratios is None or len(ratios) < 3 or not ratios[-1] > 0:
         return None
     share = ratios[0] / ratios[-1]
     if not share < VANISHING_RATIO:
@@ -256,13 +272,14 @@ def vanishing_gradients(ratios):
     )
 
 
-def advice(symptoms, name, learning_rate):
+def advice(symptoms, name, learning_rate, network=None, weight_change=None):
     """The warning text for the symptoms seen, with the fixes their kinds call for.
 
     A loss no better than a constant prediction's has the fix of its cause:
-    vanishing gradients call for batch norm or ReLU layers; a loss that rose,
-    for a smaller step; neither, a loss that never moved enough, for a larger
-    one.
+    vanishing gradients call for batch norm or ReLU layers (or, in a ReLU
+    network, whose units have died, a smaller step); a loss that rose, or
+    weights thrown far from where they started, for a smaller step; weights
+    that hardly moved, for a larger one.
 
     Parameters
     ----------
@@ -272,20 +289,35 @@ def advice(symptoms, name, learning_rate):
         The estimator's class name.
     learning_rate : float
         Its α, for the advice to change it.
+    network : Network, default=None
+        The network, whose activations and batch norm the fixes take into
+        account.
+    weight_change : float, default=None
+        ||W_end - W_start|| / ||W_start|| of the fit.
     """
     kinds = {symptom.kind for symptom in symptoms}
     fixes = []
+    lower = f"lower learning_rate (now {learning_rate!r})"
     if "unscaled" in kinds:
         fixes.append("scale the input (e.g. StandardScaler in a Pipeline)")
     if "vanishing_gradients" in kinds:
-        fixes.append(
-            'set batch_norm=True, or use activation="relu" (whose gradient does '
-            "not fade)"
-        )
-    if "loss_rise" in kinds:
-        fixes.append(f"lower learning_rate (now {learning_rate!r})")
-    elif "no_better_than_constant" in kinds and "vanishing_gradients" not in kinds:
-        fixes.append(f"raise learning_rate (now {learning_rate!r})")
+        relu = {"relu", "leaky_relu"}
+        if network is not None and set(network.hidden_activations) <= relu:
+            # ReLU gradients do not fade: these units have died
+            fixes.append(f'{lower}, or use activation="leaky_relu"')
+        else:
+            if network is None or not network.batch_norm:
+                fixes.append("set batch_norm=True")
+            fixes.append('use activation="relu" (whose gradient does not fade)')
+    elif "loss_rise" in kinds:
+        fixes.append(lower)
+    elif "no_better_than_constant" in kinds:
+        if weight_change is not None and weight_change < STILL_SHARE:
+            fixes.append(f"raise learning_rate (now {learning_rate!r})")
+        elif weight_change is not None and weight_change > THROWN_SHARE:
+            fixes.append(lower)
+        else:
+            fixes.append("try another learning_rate, architecture or features")
     if "step_collapse" in kinds:
         fixes.append(
             'use learning_rate_schedule="constant" (with early_stopping to stop it)'
@@ -359,7 +391,10 @@ def fit_warning(result, config, network, theta, unscaled, name):
             symptoms[-1] = replace(symptoms[-1], text=symptoms[-1].text + kept)
         if unscaled:
             symptoms.insert(0, unscaled)
-        return advice(symptoms, name, settings.learning_rate), ConvergenceWarning
+        text = advice(
+            symptoms, name, settings.learning_rate, network, result.weight_change
+        )
+        return text, ConvergenceWarning
     if result.ended == "max_iter" and still_improving(
         curve, result.validation_scores, stopping.n_iter_no_change, stopping.tol
     ):

@@ -93,6 +93,7 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
     mode = Pass(training=True, rng=rng, running="average")
     penalty = L2(config.alpha, network.n_penalised) if config.alpha else None
     grad = np.empty_like(theta)
+    first_theta = theta[: network.n_penalised].copy()
     epoch_start = np.empty_like(theta)
     best_theta, best_epoch = theta.copy(), None
     n_samples = data.X.shape[0]
@@ -210,7 +211,14 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
         best_validation_score=stopping.best_score,
         trained_on=data,
         stopping_curve=watched,
+        weight_change=_relative_change(first_theta, theta[: network.n_penalised]),
     )
+
+
+def _relative_change(before, after):
+    """||after - before|| / ||before||: how far training moved the weights."""
+    size = float(np.linalg.norm(before))
+    return float(np.linalg.norm(after - before)) / size if size > 0 else np.inf
 
 
 def data_loss(network, views, data):

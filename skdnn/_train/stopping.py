@@ -59,6 +59,12 @@ def split_validation(data, fraction, random_state, stratify):
     X, y, Y, sw = data.X, data.y, data.Y, data.sample_weight
     n_samples = X.shape[0]
     n_validation = math.ceil(fraction * n_samples)  # as train_test_split rounds
+    if n_samples < 3:
+        raise ValueError(
+            f"Early stopping needs at least 2 of the {n_samples} samples for its "
+            "validation set and 1 to train on. Use more data, or set "
+            "early_stopping=False."
+        )
     if n_validation < 2:
         raise ValueError(
             f"validation_fraction={fraction} of {n_samples} samples sets aside "
