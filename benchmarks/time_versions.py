@@ -83,7 +83,11 @@ def main(argv=None):
     parser.add_argument("old", help="the other checkout, timed against this one")
     parser.add_argument("--rounds", type=float, default=1.0, help="scale the rounds")
     args = parser.parse_args(argv)
+    # this checkout's package, whatever else is installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import skdnn
+
+    print(f"new: {Path(skdnn.__file__).parent}, old: {Path(args.old) / 'skdnn'}")
 
     kernels = os.environ.get("SKDNN_KERNELS", "auto")
     with tempfile.TemporaryDirectory() as directory:
