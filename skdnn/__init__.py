@@ -31,6 +31,8 @@ The map of the package (all modules but this one are private)::
         batchnorm.py    batch normalisation of Z[l]
         dropout.py      inverted dropout of A[l]
         outputs.py      g[L] with its loss and dZ[L] = A[L] - Y
+        inputs.py       input layers fitted on X: robust scaling, bins
+        ensemble.py     TabM-mini: k members, shared hidden layers, own heads
         layout.py       the flat vector θ and each layer's views of it
         penalty.py      the L2 term of J: cost, gradient, step coefficient
         initializers.py He, Glorot, small

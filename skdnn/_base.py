@@ -11,6 +11,7 @@ targets become the output layer's Y and how it scores a validation set.
 """
 
 import copy
+import inspect
 import math
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._callbacks import CallbackSupportMixin, CallbackTasks
 from ._fitted import FittedParametersMixin
 from ._nn.initializers import layer_initializers
+from ._nn.inputs import fit_input_layers
 from ._nn.network import fully_connected
 from ._params import (
     PARAMETER_CONSTRAINTS,
@@ -121,6 +123,10 @@ class BaseDeepNet(
         scoring=None,
         dropout=0.0,
         batch_norm=False,
+        input_scaling=None,
+        numerical_embedding=None,
+        n_bins=16,
+        n_members=1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -151,6 +157,10 @@ class BaseDeepNet(
         self.scoring = scoring
         self.dropout = dropout
         self.batch_norm = batch_norm
+        self.input_scaling = input_scaling
+        self.numerical_embedding = numerical_embedding
+        self.n_bins = n_bins
+        self.n_members = n_members
 
     # ------------------------------------------------------------------
     # Hyperparameters
@@ -177,6 +187,15 @@ class BaseDeepNet(
             )
         return super().set_params(**params)
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # A model pickled before a parameter existed gets its default, which
+        # keeps the behaviour it was trained with.
+        signature = inspect.signature(type(self).__init__)
+        for name, parameter in signature.parameters.items():
+            if parameter.default is not parameter.empty and name not in state:
+                setattr(self, name, parameter.default)
+
     def _validate_params(self):
         check_learning_rate_is_a_number(self)
         super()._validate_params()
@@ -198,7 +217,12 @@ class BaseDeepNet(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # the input transforms are fitted on dense X only
+        tags.input_tags.sparse = (
+            self.input_scaling is None
+            and self.numerical_embedding is None
+            and self.n_members == 1
+        )
         return tags
 
     # ------------------------------------------------------------------
@@ -239,6 +263,12 @@ class BaseDeepNet(
                 "batch_norm=True normalises each unit with the mean and variance "
                 "of its batch, and batch_size=1 leaves one row per batch, whose "
                 "variance is 0. Use batch_size >= 2, or batch_norm=False."
+            )
+        if self.n_members > 1 and self.batch_norm:
+            raise ValueError(
+                f"n_members={self.n_members} members share the hidden layers "
+                "but not their batches' statistics: batch_norm=True does not "
+                "combine with an ensemble. Set batch_norm=False or n_members=1."
             )
         if self.solver == "lbfgs" and self.max_grad_norm is not None:
             raise ValueError(
@@ -302,7 +332,9 @@ class BaseDeepNet(
             )
         self._read_result(result)
         if not incremental:
-            unscaled = input_scale(data.X) if self.solver != "lbfgs" else None
+            unscaled = None
+            if self.solver != "lbfgs" and not self._network.input_layers:
+                unscaled = input_scale(data.X)
             name = type(self).__name__
             warning = fit_warning(
                 result, config, self._network, self._theta, unscaled, name
@@ -434,7 +466,14 @@ class BaseDeepNet(
         )
         sample_weight = self._sample_weight(sample_weight, X, y)
 
-        layer_units = (X.shape[1], *sizes, Y.shape[1])
+        if self.n_members > 1 and sp.issparse(X):
+            raise ValueError(
+                f"n_members={self.n_members} scales a dense copy of X for each "
+                "member; pass X.toarray(), or n_members=1 for sparse X."
+            )
+        inputs = self._input_layers(X, sample_weight, first_pass)
+        n_0 = inputs[-1].n_out if inputs else X.shape[1]
+        layer_units = (n_0, *sizes, Y.shape[1])
         network = fully_connected(
             layer_units,
             activations,
@@ -442,6 +481,8 @@ class BaseDeepNet(
             self.leaky_relu_slope,
             self._dropout_rates(),
             self.batch_norm,
+            inputs,
+            self.n_members,
         )
         random_state = check_random_state(self.random_state)
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
@@ -456,6 +497,13 @@ class BaseDeepNet(
         else:
             if self._network.layer_units != layer_units:
                 raise ValueError(self._mismatch(layer_units, incremental))
+            if self._network.members != network.members:
+                raise ValueError(
+                    f"The network being continued has {self._network.members} "
+                    f"member(s), so n_members={self.n_members!r} does not fit its "
+                    f"parameters. Set n_members={self._network.members} again, or "
+                    "warm_start=False to train a new network."
+                )
             if self._network.layout.slices != network.layout.slices:
                 fitted = "with" if self._network.batch_norm else "without"
                 raise ValueError(
@@ -500,6 +548,42 @@ class BaseDeepNet(
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = output
         return TrainingData(X, y, Y, sample_weight), rng, random_state
+
+    def _input_layers(self, X, sample_weight, first_pass):
+        """The input layers, fitted on X (weighted) on a first pass.
+
+        A warm start keeps the fitted ones (the weights of layer 1 are
+        fitted to them), and refuses changed ``input_scaling``,
+        ``numerical_embedding`` or ``n_bins``.
+        """
+        n_bins = self.n_bins if self.numerical_embedding is not None else None
+        asked = (self.input_scaling, self.numerical_embedding, n_bins)
+        if not first_pass:
+            fitted = self.__dict__.get("_input_params", (None, None, None))
+            if fitted[:2] == (None, None) and asked[:2] == (None, None):
+                return []
+            if fitted != asked:
+                raise ValueError(
+                    "The network being continued was fitted with "
+                    f"input_scaling={fitted[0]!r}, numerical_embedding="
+                    f"{fitted[1]!r}, n_bins={fitted[2]!r}; its first layer's "
+                    "weights fit those inputs only. Set them back, or "
+                    "warm_start=False to train a new network."
+                )
+            return list(self._network.input_layers)
+        self._input_params = asked
+        if asked[:2] == (None, None):
+            return []
+        if sp.issparse(X):
+            raise ValueError(
+                f"input_scaling={self.input_scaling!r} and numerical_embedding="
+                f"{self.numerical_embedding!r} transform dense X only (centring "
+                "on the median, or binning, fills in the zeros of a sparse "
+                "matrix). Pass X.toarray(), or set both to None."
+            )
+        return fit_input_layers(
+            X, self.input_scaling, self.numerical_embedding, self.n_bins, sample_weight
+        )
 
     def _scale_targets(self, Y, sample_weight, incremental, first_pass):
         """The targets the network trains on; ``_theta`` is already set up.
@@ -565,6 +649,13 @@ class BaseDeepNet(
                 accept_sparse=["csr", "csc"],
                 dtype=self._theta.dtype,
                 reset=False,
+            )
+        if sp.issparse(X) and (self._network.input_layers or self._network.members > 1):
+            raise ValueError(
+                "This model takes dense X only (it was fitted with "
+                f"input_scaling={self.input_scaling!r}, numerical_embedding="
+                f"{self.numerical_embedding!r}, n_members={self.n_members!r}); "
+                "pass X.toarray()."
             )
         return self._network.predict_logits(X, self._layer_views())
 

@@ -97,6 +97,10 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         scoring=None,
         dropout=0.0,
         batch_norm=False,
+        input_scaling=None,
+        numerical_embedding=None,
+        n_bins=16,
+        n_members=1,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -128,6 +132,10 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
             scoring=scoring,
             dropout=dropout,
             batch_norm=batch_norm,
+            input_scaling=input_scaling,
+            numerical_embedding=numerical_embedding,
+            n_bins=n_bins,
+            n_members=n_members,
         )
         self.class_weight = class_weight
 

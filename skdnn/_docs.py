@@ -12,9 +12,12 @@ PARAMETERS = """\
         model trained by the same solvers).
 
     activation : {"identity", "logistic", "sigmoid", "tanh", "relu", \
-            "leaky_relu"} or list of those, default="relu"
+            "leaky_relu", "selu", "mish"} or list of those, default="relu"
         Hidden-unit activation g, or one per hidden layer. "sigmoid" is an alias
-        of "logistic"; "leaky_relu" is max(0.01 z, z).
+        of "logistic"; "leaky_relu" is max(0.01 z, z); "selu" is λ z for z > 0
+        and λ α (e^z - 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733; Klambauer et al.,
+        2017); "mish" is z tanh(log(1 + e^z)) (Misra, 2019). RealMLP uses SELU
+        for classification and Mish for regression.
 
     learning_rate : float, default=0.001
         The step size α (``learning_rate_init`` in scikit-learn's MLPs). How it
@@ -40,14 +43,20 @@ PARAMETERS = """\
     max_iter : int, default=200
         Maximum number of epochs ("sgd", "adam") or of iterations ("lbfgs").
 
-    learning_rate_schedule : {"constant", "invscaling", "adaptive"}, \
-            default="constant"
+    learning_rate_schedule : {"constant", "invscaling", "adaptive", "cosine", \
+            "coslog4"}, default="constant"
         How α changes during training ("sgd" and "adam"). "constant" keeps α;
         "invscaling" uses α / (t + 1)**power_t after each epoch, t being the
         number of samples seen; "adaptive" keeps α while training improves and
         divides it by 5 each time it stops improving for ``n_iter_no_change``
         epochs. (scikit-learn's MLPs call this ``learning_rate`` and apply it
-        to "sgd" only.)
+        to "sgd" only.) "cosine" and "coslog4" set α before every step from
+        the share t in [0, 1) of the ``max_iter`` epochs done: cosine(t) =
+        (1 + cos(π t)) / 2 decays α to 0 over the budget; coslog4(t) = (1 -
+        cos(2π log2(1 + 15 t))) / 2, RealMLP's schedule, runs four cycles, each
+        twice as long as the last, from 0 to α and back. Training may still
+        stop earlier (``n_iter_no_change``); set it to ``np.inf`` to train the
+        whole budget and keep the best epoch. Not with ``partial_fit``.
 
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
@@ -165,6 +174,41 @@ PARAMETERS = """\
         ``batch_size=1`` and fits or ``partial_fit`` calls of one row are
         refused, and a last batch of one row joins the batch before it. (Rows
         of weight 0 count as rows here.)
+
+    input_scaling : {"robust"} or None, default=None
+        A transform of X fitted in ``fit``, inside the network. "robust"
+        centres each column on its median, divides it by its interquartile
+        range (2 / range where that is 0), and clips the result smoothly into
+        (-3, 3), a = z / sqrt(1 + (z/3)²), as RealMLP does: unscaled columns
+        and outliers need no scaler in front. Dense X only; not with
+        ``partial_fit``.
+
+    numerical_embedding : {"piecewise_linear"} or None, default=None
+        "piecewise_linear" encodes each column (after ``input_scaling``) on
+        up to ``n_bins`` quantile bins e_0 < ... < e_T of the training data:
+        the t-th value is clip((x - e_{t-1}) / (e_t - e_{t-1}), 0, 1), the
+        first bin clipped from above only and the last from below only
+        (Gorishniy et al., 2022). Layer 1 then weighs each bin on its own, so
+        a unit can respond to a threshold or a bump of one feature; W[1] has
+        one row per bin (``coefs_[0]`` of shape (total bins, n[1])). Columns
+        with fewer distinct values get fewer bins (a binary column one).
+        Dense X only; not with ``partial_fit``.
+
+    n_bins : int, default=16
+        The most quantile bins a column gets with
+        ``numerical_embedding="piecewise_linear"``.
+
+    n_members : int, default=1
+        k > 1 trains an ensemble of k members in one network, TabM-mini's
+        way (Gorishniy et al., 2025): member j scales A[0] (the input, after
+        any input transform) feature by feature by its own r_j (random signs
+        at first, then trained; ``member_scales_``), runs it through the
+        hidden layers all members share, and ends in its own output layer
+        (``coefs_[-1]`` of shape (k, n[L-1], n[L])). Training minimises the
+        mean of the k members' costs; predictions are the mean of the members'
+        probabilities (or values), and so is the validation score of early
+        stopping. Each epoch costs about k times one network's. Dense X only;
+        not with ``batch_norm``.
 """
 
 ATTRIBUTES = """\
@@ -225,6 +269,10 @@ ATTRIBUTES = """\
 
     batch_norm_running_var_ : list of ndarray or None
         The running variance of Z[l] of each hidden layer, for prediction.
+
+    member_scales_ : ndarray of shape (n_members, n[0]) or None
+        With ``n_members > 1``, each member's scaling r_j of A[0]; None for a
+        single network.
 
     n_clipped_steps_ : int
         Optimiser steps whose gradient ``max_grad_norm`` clipped, in the last

@@ -100,6 +100,21 @@ class FittedParametersMixin:
     def intercepts_(self, values):
         self._assign_layers(values, which=1, name="intercepts_")
 
+    @property
+    def member_scales_(self):
+        """ndarray of shape (n_members, n[0]) or None: each member's r_j.
+
+        With ``n_members > 1``, member j sees A[0] ⊙ r_j (TabM-mini's
+        adapters, trained); ``coefs_[-1]`` and ``intercepts_[-1]`` then hold
+        every member's output layer, of shapes (k, n[L-1], n[L]) and (k, n[L]).
+        None for a single network.
+        """
+        self._fitted_layers(0, "member_scales_")  # AttributeError before fit
+        for layer, views in zip(self._network.layers, self._layer_views(), strict=True):
+            if layer.kind == "ensemble_input":
+                return views[0]
+        return None
+
     def _assign_layers(self, values, which, name):
         check_is_fitted(self)
         targets = self._parameter_views()[which][1:]

@@ -36,7 +36,9 @@ PARAMETER_CONSTRAINTS = {
         None,
     ],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
-    "learning_rate_schedule": [StrOptions({"constant", "invscaling", "adaptive"})],
+    "learning_rate_schedule": [
+        StrOptions({"constant", "invscaling", "adaptive", "cosine", "coslog4"})
+    ],
     "power_t": [Interval(Real, 0, None, closed="left")],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "nesterovs_momentum": ["boolean"],
@@ -61,6 +63,10 @@ PARAMETER_CONSTRAINTS = {
     "scoring": [str, callable, None],
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     "batch_norm": ["boolean"],
+    "input_scaling": [StrOptions({"robust"}), None],
+    "numerical_embedding": [StrOptions({"piecewise_linear"}), None],
+    "n_bins": [Interval(Integral, 2, None, closed="left")],
+    "n_members": [Interval(Integral, 1, None, closed="left")],
 }
 
 

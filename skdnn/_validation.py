@@ -6,6 +6,8 @@ from types import MethodType
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ._train.schedules import PER_STEP
+
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
@@ -15,6 +17,22 @@ def _is_stochastic(estimator):
             f"partial_fit is only available for the stochastic solvers "
             f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r} is not one. Use "
             "fit, or set solver='adam' or 'sgd'."
+        )
+    if estimator.input_scaling is not None or estimator.numerical_embedding is not None:
+        raise AttributeError(
+            f"partial_fit is not available with input_scaling="
+            f"{estimator.input_scaling!r} and numerical_embedding="
+            f"{estimator.numerical_embedding!r}: they are fitted on the training "
+            "data in fit, and partial_fit sees one batch at a time. Scale or "
+            "encode X before partial_fit (e.g. a RobustScaler fitted on a "
+            "sample), or set both to None."
+        )
+    if estimator.learning_rate_schedule in PER_STEP:
+        raise AttributeError(
+            "partial_fit is not available with learning_rate_schedule="
+            f"{estimator.learning_rate_schedule!r}, which sets α from the share "
+            "of max_iter epochs a fit has done: partial_fit has no such budget. "
+            "Use 'constant', 'invscaling' or 'adaptive' with partial_fit."
         )
     return True
 

@@ -6,7 +6,8 @@ from numpy.testing import assert_allclose
 
 from skdnn._nn.activations import ACTIVATIONS, BACKWARDS
 
-NAMES = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
+NAMES = ["identity", "logistic", "tanh", "relu", "leaky_relu", "selu", "mish"]
+SELU_LAMBDA, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
 
 
 def closed_form(name, z):
@@ -22,6 +23,10 @@ def closed_form(name, z):
         return np.where(z > 0, z, 0.0)
     if name == "leaky_relu":
         return np.where(z > 0, z, 0.01 * z)
+    if name == "selu":
+        return SELU_LAMBDA * np.where(z > 0, z, SELU_ALPHA * (np.exp(z) - 1.0))
+    if name == "mish":
+        return z * np.tanh(np.log(1.0 + np.exp(z)))
     raise AssertionError(name)
 
 
@@ -64,6 +69,18 @@ def test_activation_at_hand_picked_points(name):
         "tanh": [-t2, -t05, 0.0, t05, t2],
         "relu": [0.0, 0.0, 0.0, 0.5, 2.0],
         "leaky_relu": [-0.02, -0.005, 0.0, 0.5, 2.0],
+        "selu": [
+            SELU_LAMBDA * SELU_ALPHA * (np.e**-2 - 1),
+            SELU_LAMBDA * SELU_ALPHA * (np.e**-0.5 - 1),
+            0.0,
+            SELU_LAMBDA * 0.5,
+            SELU_LAMBDA * 2.0,
+        ],
+        # z tanh(log(1 + e^z)) = z ((1 + e^z)^2 - 1) / ((1 + e^z)^2 + 1)
+        "mish": [
+            z * ((1 + np.e**z) ** 2 - 1) / ((1 + np.e**z) ** 2 + 1)
+            for z in [-2.0, -0.5, 0.0, 0.5, 2.0]
+        ],
     }[name]
     A = ACTIVATIONS[name](z, out=np.empty_like(z))
     assert_allclose(A[0], expected, rtol=1e-12, atol=1e-15)
@@ -144,6 +161,8 @@ def test_large_inputs_are_finite_and_reach_their_limits(name, dtype):
         "tanh": [-1.0, 1.0],
         "relu": [0.0, 1e4],
         "leaky_relu": [-100.0, 1e4],
+        "selu": [-SELU_LAMBDA * SELU_ALPHA, SELU_LAMBDA * 1e4],
+        "mish": [0.0, 1e4],
     }[name]
     A = ACTIVATIONS[name](Z, out=np.empty_like(Z))
     assert np.all(np.isfinite(A))

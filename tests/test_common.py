@@ -15,6 +15,16 @@ CONFIGURATIONS = [
     DeepNetClassifier((32, 16), dropout=[0.1, 0.2], max_grad_norm=5.0, random_state=0),
     DeepNetClassifier((16, 8), batch_norm=True, random_state=0),
     DeepNetClassifier((16,), batch_norm=True, solver="lbfgs", random_state=0),
+    DeepNetClassifier(
+        (16,),
+        activation="selu",
+        input_scaling="robust",
+        numerical_embedding="piecewise_linear",
+        learning_rate_schedule="coslog4",
+        learning_rate=0.01,
+        random_state=0,
+    ),
+    DeepNetClassifier((16,), n_members=4, random_state=0),
 ]
 
 # Small networks: the checks fit each configuration a few dozen times.
@@ -30,6 +40,15 @@ REGRESSOR_CONFIGURATIONS = [
         (16,), dropout=0.2, learning_rate=0.01, max_grad_norm=5.0, random_state=0
     ),
     DeepNetRegressor((16, 8), batch_norm=True, learning_rate=0.01, random_state=0),
+    DeepNetRegressor(
+        (16,),
+        activation="mish",
+        input_scaling="robust",
+        learning_rate_schedule="cosine",
+        learning_rate=0.01,
+        random_state=0,
+    ),
+    DeepNetRegressor((16,), n_members=3, learning_rate=0.01, random_state=0),
 ]
 
 

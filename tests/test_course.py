@@ -24,7 +24,7 @@ from skdnn._nn.network import fully_connected
 from skdnn._nn.penalty import L2
 from skdnn._train.optimizers import SGD, Adam
 
-HIDDEN = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
+HIDDEN = ["identity", "logistic", "tanh", "relu", "leaky_relu", "selu", "mish"]
 OUTPUTS = ["logistic", "softmax", "identity"]
 BACKENDS = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") else [])
 SLOPE = 0.05

@@ -30,8 +30,15 @@ def _away_from_zero(rng, shape):
     return rng.uniform(0.1, 1.5, size=shape) * rng.choice([-1.0, 1.0], size=shape)
 
 
+def _rows(layer, m=None):
+    """(rows in, rows out) of a batch of m (M): whole member blocks if it has them."""
+    m_in = (M if m is None else m) * layer.row_blocks
+    return m_in, m_in * layer.row_factor
+
+
 def _setup(layer, seed=0, weighted=False):
     rng = np.random.default_rng(seed)
+    m_in, m_out = _rows(layer)
     layout = ParameterLayout([layer])
     theta = np.zeros(layout.n_params)
     (p,) = layout.bind(theta)
@@ -39,11 +46,11 @@ def _setup(layer, seed=0, weighted=False):
     for declared, view in zip(layer.parameters(), p, strict=True):
         if declared.trained:  # away from the initial values, which may be 0 or 1
             view += rng.normal(scale=0.3, size=view.shape)
-    A_prev = _away_from_zero(rng, (M, layer.n_in))
-    R = rng.normal(size=(M, layer.n_out))  # f = sum(R * forward(A_prev))
+    A_prev = _away_from_zero(rng, (m_in, layer.n_in))
+    R = rng.normal(size=(m_out, layer.n_out))  # f = sum(R * forward(A_prev))
     mode = Pass(training=True, rng=np.random.default_rng(seed + 1))
     if weighted:
-        w = rng.uniform(0.2, 2.0, size=M)
+        w = rng.uniform(0.2, 2.0, size=m_in)
         mode.row_weights = w / w.sum()
     return layout, theta, p, A_prev, R, mode
 
@@ -64,7 +71,7 @@ def test_every_layer_kind_is_registered_with_examples():
 @pytest.mark.parametrize("layer", EXAMPLES, ids=IDS)
 def test_backward_is_the_gradient_of_forward(layer, weighted):
     layout, theta, p, A_prev, R, mode = _setup(layer, weighted=weighted)
-    cache = layer.allocate(M, np.float64, training=True)
+    cache = layer.allocate(len(A_prev), np.float64, training=True)
     _objective(layer, p, A_prev, R, mode, cache)  # draws dropout's masks
     grad = np.full(layout.n_params, np.nan)
     (dp,) = layout.bind(grad)
@@ -110,9 +117,9 @@ def test_the_views_have_the_declared_shapes(layer):
 @pytest.mark.parametrize("layer", EXAMPLES, ids=IDS)
 def test_a_smaller_batch_uses_the_leading_rows_of_the_buffers(layer):
     layout, theta, p, A_prev, R, mode = _setup(layer, seed=3)
-    big = layer.allocate(M + 4, np.float64, training=True)
-    small = layer.allocate(M, np.float64, training=True)
-    big.rows(M)
+    big = layer.allocate(_rows(layer, M + 4)[0], np.float64, training=True)
+    small = layer.allocate(len(A_prev), np.float64, training=True)
+    big.rows(len(A_prev))
     results = []
     for cache in (big, small):
         mode_copy = Pass(training=True, rng=np.random.default_rng(5))
@@ -131,7 +138,9 @@ def test_as_the_first_layer_it_gives_the_same_parameter_gradients(layer):
     grads = []
     for input_gradient in (True, False):
         layout, theta, p, A_prev, R, mode = _setup(layer, seed=4)
-        cache = layer.allocate(M, np.float64, True, input_gradient=input_gradient)
+        cache = layer.allocate(
+            len(A_prev), np.float64, True, input_gradient=input_gradient
+        )
         layer.forward(A_prev.copy(), p, cache, mode)
         grad = np.zeros(layout.n_params)
         (dp,) = layout.bind(grad)
@@ -150,7 +159,7 @@ def test_predicting_mode_leaves_the_input_alone_unless_in_place(layer):
             view[...] = np.abs(view) + 0.5  # running variances > 0
     X = A_prev.copy()
     A = layer.forward(X, p, None, Pass())
-    assert A.shape == (M, layer.n_out)
+    assert A.shape == (_rows(layer)[1], layer.n_out)
     if not layer.in_place:
         np.testing.assert_array_equal(X, A_prev)
 

@@ -14,6 +14,11 @@ with ``forward`` (a[l-1] in, a[l] out, what backward needs cached) and
 - :mod:`~skdnn._nn.dropout`: inverted dropout of A[l];
 - :mod:`~skdnn._nn.outputs`: the output layers g[L] with their loss and
   dZ[L] = A[L] - Y;
+- :mod:`~skdnn._nn.inputs`: transforms of X fitted on the training data
+  (robust scaling with a smooth clip, the piecewise-linear encoding), before
+  layer 1;
+- :mod:`~skdnn._nn.ensemble`: TabM-mini's k members, each scaling the input
+  its own way and ending in its own head, sharing the layers between;
 
 and around them :mod:`~skdnn._nn.network` (the stack, forward and backward,
 the cost J), :mod:`~skdnn._nn.layout` (the flat vector θ),
@@ -30,8 +35,21 @@ from .activations import Activation
 from .batchnorm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
+from .ensemble import EnsembleInput, EnsembleLinear
+from .inputs import PiecewiseLinear, RobustScale
 from .linear import Linear
 
 LAYERS = {
-    layer.kind: layer for layer in (Linear, Activation, Dense, BatchNorm, Dropout)
+    layer.kind: layer
+    for layer in (
+        Linear,
+        Activation,
+        Dense,
+        BatchNorm,
+        Dropout,
+        RobustScale,
+        PiecewiseLinear,
+        EnsembleInput,
+        EnsembleLinear,
+    )
 }

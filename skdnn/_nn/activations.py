@@ -103,12 +103,55 @@ def leaky_relu_backward(Z, A, dA, slope=LEAKY_RELU_SLOPE):
     return dA
 
 
+SELU_LAMBDA = 1.0507009873554805
+SELU_ALPHA = 1.6732632423543772
+
+
+def selu(Z, out):
+    """g(z) = λ z for z > 0, λ α (e^z - 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733)."""
+    negative = np.minimum(Z, 0.0)
+    np.expm1(negative, out=negative)
+    negative *= SELU_ALPHA
+    np.maximum(Z, 0.0, out=out)
+    out += negative
+    out *= SELU_LAMBDA
+    return out
+
+
+def selu_backward(Z, A, dA):
+    """g'(z) = λ for z > 0, λ α e^z = a + λ α otherwise."""
+    dA *= np.where(Z > 0, SELU_LAMBDA, A + SELU_LAMBDA * SELU_ALPHA).astype(
+        dA.dtype, copy=False
+    )
+    return dA
+
+
+def mish(Z, out):
+    """g(z) = z tanh(softplus(z)), softplus(z) = log(1 + e^z)."""
+    t = np.logaddexp(0.0, Z)
+    np.tanh(t, out=t)
+    return np.multiply(Z, t, out=out)
+
+
+def mish_backward(Z, A, dA):
+    """g'(z) = tanh(sp) + z σ(z) (1 - tanh(sp)²), sp = softplus(z)."""
+    t = np.tanh(np.logaddexp(0.0, Z))
+    slope = expit(Z)
+    slope *= Z
+    slope *= 1.0 - t * t
+    slope += t
+    dA *= slope
+    return dA
+
+
 ACTIVATIONS = {
     "identity": identity,
     "logistic": logistic,
     "tanh": tanh,
     "relu": relu,
     "leaky_relu": leaky_relu,
+    "selu": selu,
+    "mish": mish,
 }
 
 BACKWARDS = {
@@ -117,6 +160,8 @@ BACKWARDS = {
     "tanh": tanh_backward,
     "relu": relu_backward,
     "leaky_relu": leaky_relu_backward,
+    "selu": selu_backward,
+    "mish": mish_backward,
 }
 
 

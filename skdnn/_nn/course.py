@@ -34,6 +34,10 @@ forms of them (:mod:`skdnn._train.optimizers`), which map onto these:
 
 import numpy as np
 
+# SELU's constants (Klambauer et al., 2017)
+SELU_LAMBDA = 1.0507009873554805
+SELU_ALPHA = 1.6732632423543772
+
 # ----------------------------------------------------------------------
 # Activations: g and g'
 # ----------------------------------------------------------------------
@@ -56,6 +60,10 @@ def g(name, Z, slope=0.01):
         return np.maximum(0.0, Z)
     if name == "leaky_relu":
         return np.where(Z > 0, Z, slope * Z)
+    if name == "selu":
+        return SELU_LAMBDA * np.where(Z > 0, Z, SELU_ALPHA * (np.exp(Z) - 1.0))
+    if name == "mish":
+        return Z * np.tanh(np.log1p(np.exp(Z)))
     raise ValueError(f"unknown activation {name!r}")
 
 
@@ -71,6 +79,11 @@ def g_prime(name, Z, slope=0.01):
         return (Z > 0).astype(Z.dtype)
     if name == "leaky_relu":
         return np.where(Z > 0, 1.0, slope)
+    if name == "selu":
+        return SELU_LAMBDA * np.where(Z > 0, 1.0, SELU_ALPHA * np.exp(Z))
+    if name == "mish":
+        softplus = np.log1p(np.exp(Z))
+        return np.tanh(softplus) + Z * sigmoid(Z) / np.cosh(softplus) ** 2
     raise ValueError(f"unknown activation {name!r}")
 
 

@@ -98,5 +98,5 @@ class Dense(Linear):
 
     @classmethod
     def examples(cls):
-        names = ["identity", "logistic", "tanh", "relu", "leaky_relu"]
+        names = ["identity", "logistic", "tanh", "relu", "leaky_relu", "selu", "mish"]
         return [cls(4, 3, name) for name in names] + [cls(3, 5, "leaky_relu", 0.3)]

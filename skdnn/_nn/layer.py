@@ -35,9 +35,10 @@ class Parameter:
         The course's name: "W", "b", "gamma", ...
     shape : tuple of int
         Its shape; the slice of θ is that many values, reshaped row-major.
-    init : {"fan", "zeros", "ones"}
+    init : {"fan", "zeros", "ones"} or str
         "fan" draws it from the layer's initialiser (He, Glorot, ...), which
-        knows the layer's fan-in and fan-out; "zeros" and "ones" fill it.
+        knows the layer's fan-in and fan-out; "zeros" and "ones" fill it. Any
+        other name is the layer's own, drawn by its ``initialize``.
     penalised : bool, default=False
         Whether the L2 penalty λ/(2m) ||·||² covers it (the weights W[l], not
         the biases).
@@ -112,13 +113,17 @@ class LayerCache:
     ----------
     m : int
         The largest batch the buffers hold.
+    factors : dict, default=None
+        Buffers that hold a multiple of the batch's rows, by name: ``{"A":
+        k}`` for k m rows (a layer that stacks k copies of its input).
     **buffers : ndarray or None
         The buffers, by name.
     """
 
-    def __init__(self, m, **buffers):
+    def __init__(self, m, factors=None, **buffers):
         self.m = m
         self._full = buffers
+        self._factors = factors or {}
         self._rows = m
         self.__dict__.update(buffers)
 
@@ -128,7 +133,9 @@ class LayerCache:
             return
         self._rows = m
         for name, buffer in self._full.items():
-            setattr(self, name, buffer if buffer is None or m == self.m else buffer[:m])
+            if buffer is not None and m != self.m:
+                buffer = buffer[: m * self._factors.get(name, 1)]
+            setattr(self, name, buffer)
 
 
 class Layer:
@@ -149,10 +156,18 @@ class Layer:
         be the first, whose input is the user's X.
     n_in, n_out : int
         Units in and out (the width of a[l-1] and a[l]).
+    row_factor : int
+        a[l] has this many times the rows of a[l-1] (the k copies of an
+        ensemble's input); 1 for most layers.
+    row_blocks : int
+        The rows of a[l-1] come in this many blocks that the layer treats
+        apart (an ensemble's members); 1 for most layers.
     """
 
     kind = None
     in_place = False
+    row_factor = 1
+    row_blocks = 1
 
     def parameters(self):
         """The layer's parameters as :class:`Parameter` declarations, in order.

@@ -45,6 +45,7 @@ from .activations import LEAKY_RELU_SLOPE, Activation
 from .batchnorm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
+from .ensemble import EnsembleInput, EnsembleLinear
 from .initializers import INITIALIZERS
 from .layer import Pass
 from .layout import ParameterLayout
@@ -81,12 +82,19 @@ class Cache:
     """
 
     def __init__(self, network, m, dtype, training=True):
+        first = network.first_trained
+        self._factors = network.row_factors
+        self._members = network.members
         self.layers = [
-            layer.allocate(m, dtype, training, input_gradient=i > 0)
-            for i, layer in enumerate(network.layers)
+            layer.allocate(m * f, dtype, training, input_gradient=i > first)
+            for i, (layer, f) in enumerate(
+                zip(network.layers, self._factors, strict=True)
+            )
         ]
         self.output = (
-            network.output_layer.allocate(m, network.layer_units[-1], dtype)
+            network.output_layer.allocate(
+                m * network.members, network.layer_units[-1], dtype
+            )
             if training
             else None
         )
@@ -97,10 +105,10 @@ class Cache:
         """Point every buffer at its first m rows, for a batch of m."""
         if m != self._rows:
             self._rows = m
-            for cache in self.layers:
-                cache.rows(m)
+            for cache, f in zip(self.layers, self._factors, strict=True):
+                cache.rows(m * f)
             if self.output is not None:
-                self.output.rows(m)
+                self.output.rows(m * self._members)
 
     def views(self, network, vector, slot=0):
         """:meth:`Network.bind` of ``vector``, made once per vector.
@@ -133,6 +141,16 @@ class Network:
     ----------
     layer_units : tuple of int
         n[0], n[1], ..., n[L]: the input and the output of every linear layer.
+        n[0] is the width of A[0], the input of layer 1, after any input
+        layers.
+    n_features : int
+        The columns of X, the input of the first layer.
+    input_layers : tuple of Layer
+        The layers before layer 1 that transform X into A[0] (course layer 0;
+        see :mod:`skdnn._nn.inputs`); empty when A[0] = X.
+    first_trained : int
+        The index of the first layer with trained parameters; the backward
+        pass stops there.
     n_layers : int
         L, the number of linear layers.
     n_params, n_penalised : int
@@ -158,7 +176,10 @@ class Network:
         # A Linear (or Dense) layer starts each of the course's layers l.
         linear = [i for i, layer in enumerate(self.layers) if isinstance(layer, Linear)]
         self._linear = tuple(linear)
-        self.layer_units = (self.layers[0].n_in,) + tuple(
+        if not linear:
+            raise ValueError("A network needs a linear layer.")
+        self.n_features = self.layers[0].n_in
+        self.layer_units = (self.layers[linear[0]].n_in,) + tuple(
             self.layers[i].n_out for i in linear
         )
         self.n_layers = len(linear)
@@ -174,7 +195,23 @@ class Network:
         for layer in self.layers:
             l += isinstance(layer, Linear)
             self._course_layer.append(l)
-        self._backward_order = tuple(range(len(self.layers) - 1, -1, -1))
+        # Layers before the first one that trains anything (input transforms)
+        # need no backward pass: no gradient flows back into X.
+        self.first_trained = next(
+            i
+            for i, layer in enumerate(self.layers)
+            if any(p.trained for p in layer.parameters())
+        )
+        self.input_layers = self.layers[: min(self.first_trained, self._linear[0])]
+        # each layer's input rows per batch row: k after an ensemble's input
+        self.row_factors, rows = [], 1
+        for layer in self.layers:
+            self.row_factors.append(rows)
+            rows *= layer.row_factor
+        self.members = rows
+        self._backward_order = tuple(
+            range(len(self.layers) - 1, self.first_trained - 1, -1)
+        )
 
     @property
     def n_params(self):
@@ -272,10 +309,10 @@ class Network:
         The running statistics of batch norm, which the forward pass sets, do
         not count.
         """
-        counts = [0] * self.n_layers
+        counts = [0] * (self.n_layers + 1)
         for layer, l in zip(self.layers, self._course_layer, strict=True):
-            counts[l - 1] += sum(p.size for p in layer.parameters() if p.trained)
-        return counts
+            counts[l] += sum(p.size for p in layer.parameters() if p.trained)
+        return counts[1:]
 
     def activations(self):
         """g[1], ..., g[L] as names, the output layer's last."""
@@ -293,12 +330,13 @@ class Network:
         initializers : sequence of str
             The initialiser of each course layer l = 1..L, keys of
             :data:`~skdnn._nn.initializers.INITIALIZERS`; a layer uses the
-            one of the course layer it belongs to.
+            one of the course layer it belongs to (input layers, before layer
+            1, the first one's).
         """
         for layer, p, l in zip(
             self.layers, self.bind(theta), self._course_layer, strict=True
         ):
-            layer.initialize(p, rng, INITIALIZERS[initializers[l - 1]])
+            layer.initialize(p, rng, INITIALIZERS[initializers[max(l, 1) - 1]])
 
     def zero_untrained(self, grad):
         """Zero the gradient of the untrained state (running statistics)."""
@@ -453,7 +491,7 @@ class Network:
         J : float
             The cost.
         """
-        J, total_weight = self._forward_cost(
+        J, total_weight, Y, sample_weight = self._forward_cost(
             theta,
             X,
             Y,
@@ -486,19 +524,29 @@ class Network:
         total_weight,
         weight_norm_sq=None,
     ):
-        """(J, sum_i s_i) after a training forward pass over the batch."""
+        """(J, sum_i s_i, Y, s) after a training forward pass over the batch.
+
+        With k members, the loss is summed over their k m rows, Y and s
+        repeated for each, and sum_i s_i counts every row k times: J is the
+        mean of the members' costs. The Y and s returned are those rows'.
+        """
         m = X.shape[0]
         if self.batch_norm:
             mode.row_weights = (
                 None if sample_weight is None else sample_weight / sample_weight.sum()
             )
         Z_L = self.forward(X, cache.views(self, theta), cache, mode)
-        loss = self.output_layer.loss(Z_L, Y, cache.output.A, sample_weight)
         if total_weight is None:
             total_weight = m if sample_weight is None else float(sample_weight.sum())
+        k = self.members
+        if k > 1:
+            Y = np.tile(Y, (k, 1))
+            sample_weight = None if sample_weight is None else np.tile(sample_weight, k)
+            total_weight *= k
+        loss = self.output_layer.loss(Z_L, Y, cache.output.A, sample_weight)
         if penalty is not None:
             loss += penalty.cost(theta, weight_norm_sq)
-        return loss / total_weight, total_weight
+        return loss / total_weight, total_weight, Y, sample_weight
 
     def predict_logits(self, X, views):
         """Z[L] for every row of X, by predicting-mode forward passes in blocks.
@@ -518,14 +566,22 @@ class Network:
         n_samples = X.shape[0]
         chunk = tuning.PREDICT_CHUNK_ROWS
         if n_samples <= chunk:
-            return self.forward(X, views)
-        dtype = views[0][0].dtype
+            return self._members_mean(self.forward(X, views))
+        dtype = views[self.first_trained][0].dtype
         Z_L = np.empty((n_samples, self.layer_units[-1]), dtype=dtype)
         cache = self.allocate_cache(chunk, dtype, training=False)
         for start in range(0, n_samples, chunk):
             stop = min(start + chunk, n_samples)
-            Z_L[start:stop] = self.forward(X[start:stop], views, cache)
+            Z_L[start:stop] = self._members_mean(
+                self.forward(X[start:stop], views, cache)
+            )
         return Z_L
+
+    def _members_mean(self, Z_L):
+        """The logits of the members' mean prediction (Z_L itself for one)."""
+        if self.members == 1:
+            return Z_L
+        return self.output_layer.logits_of_mean(Z_L, self.members)
 
     def course_arrays(self, cache):
         """Z[l] and A[l] of the last training pass, indexed by l = 1..L.
@@ -558,6 +614,8 @@ def fully_connected(
     leaky_relu_slope=LEAKY_RELU_SLOPE,
     dropout=None,
     batch_norm=False,
+    inputs=(),
+    members=1,
 ):
     """The estimators' network: L fully connected layers.
 
@@ -580,6 +638,13 @@ def fully_connected(
         The dropout rate 1 - keep_prob of each hidden layer; None is none.
     batch_norm : bool, default=False
         Batch-normalise Z[l] of every hidden layer.
+    inputs : sequence of Layer, default=()
+        Input layers before layer 1 (:mod:`skdnn._nn.inputs`), fitted
+        already; n[0] is then the width of their output.
+    members : int, default=1
+        k > 1 makes a TabM-mini ensemble (:mod:`skdnn._nn.ensemble`): an
+        ``EnsembleInput`` before layer 1 and an ``EnsembleLinear`` output
+        layer, the hidden layers shared. Not with ``batch_norm``.
 
     Returns
     -------
@@ -593,7 +658,16 @@ def fully_connected(
             f"Expected {L - 1} hidden activations, got {len(hidden_activations)}."
         )
     rates = tuple(float(r) for r in dropout or (0.0,) * (L - 1))
-    layers = []
+    layers = list(inputs)
+    if layers and layers[-1].n_out != units[0]:
+        raise ValueError(
+            f"The input layers give {layers[-1].n_out} columns, but "
+            f"layer_units[0] is {units[0]}."
+        )
+    if members > 1:
+        if batch_norm:
+            raise ValueError("An ensemble's members share no batch statistics.")
+        layers.append(EnsembleInput(units[0], members))
     for l in range(1, L):
         n_in, n, g = units[l - 1], units[l], hidden_activations[l - 1]
         if batch_norm:
@@ -604,5 +678,8 @@ def fully_connected(
             layers.append(Dense(n_in, n, g, leaky_relu_slope))
         if rates[l - 1] > 0:
             layers.append(Dropout(n, rates[l - 1]))
-    layers.append(Linear(units[L - 1], units[L], blas_column_sums=True))
+    if members > 1:
+        layers.append(EnsembleLinear(units[L - 1], units[L], members))
+    else:
+        layers.append(Linear(units[L - 1], units[L], blas_column_sums=True))
     return Network(layers, output)

@@ -32,7 +32,7 @@ clipped probabilities, so they are exact and finite for any finite Z[L].
 """
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, logsumexp
 
 from .._fast import tuning
 from .layer import LayerCache
@@ -161,6 +161,23 @@ class OutputLayer:
         """
         return np.subtract(A, Y, out=out)
 
+    def logits_of_mean(self, Z, k):
+        """The logits whose g[L] is the mean of k members' predictions.
+
+        Parameters
+        ----------
+        Z : ndarray of shape (k m, n[L])
+            The members' logits, member after member.
+        k : int
+            Members.
+
+        Returns
+        -------
+        Z_mean : ndarray of shape (m, n[L])
+            g[L](Z_mean) = (1/k) sum_j g[L](Z_j).
+        """
+        raise NotImplementedError
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -209,6 +226,13 @@ class SigmoidCrossEntropy(OutputLayer):
         loss -= Y * Z
         return _weighted_sum(_row_sum(loss), sample_weight)
 
+    def logits_of_mean(self, Z, k):
+        """log p - log(1 - p) of p, the members' mean probability, in logs."""
+        Z3 = Z.reshape(k, -1, Z.shape[1])
+        log_p = logsumexp(-np.logaddexp(0.0, -Z3), axis=0)
+        log_q = logsumexp(-np.logaddexp(0.0, Z3), axis=0)
+        return (log_p - log_q).astype(Z.dtype, copy=False)
+
 
 class SoftmaxCrossEntropy(OutputLayer):
     """Softmax units with categorical cross-entropy, for one label of K > 2.
@@ -244,6 +268,11 @@ class SoftmaxCrossEntropy(OutputLayer):
         per_row -= _row_sum(Y * Z)
         return _weighted_sum(per_row, sample_weight)
 
+    def logits_of_mean(self, Z, k):
+        """log of the members' mean probabilities, whose softmax they are."""
+        log_A = self.log_activation(Z).reshape(k, -1, Z.shape[1])
+        return (logsumexp(log_A, axis=0) - np.log(k)).astype(Z.dtype, copy=False)
+
 
 class IdentitySquaredError(OutputLayer):
     """Identity output units with the squared error, for regression.
@@ -270,6 +299,10 @@ class IdentitySquaredError(OutputLayer):
         loss = 0.5 * _weighted_sum(_row_sum(residual * residual), sample_weight)
         np.copyto(A, Z)
         return loss
+
+    def logits_of_mean(self, Z, k):
+        """The members' mean prediction."""
+        return Z.reshape(k, -1, Z.shape[1]).mean(axis=0)
 
 
 OUTPUT_LAYERS = {

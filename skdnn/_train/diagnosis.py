@@ -15,6 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from .schedules import PER_STEP
+
 # max|x| of the columns spanning more than this factor (or any above
 # UNSCALED_MAGNITUDE) is input no network trains well on without a scaler.
 UNSCALED_SPREAD = 1e3
@@ -395,8 +397,14 @@ def fit_warning(result, config, network, theta, unscaled, name):
             symptoms, name, settings.learning_rate, network, result.weight_change
         )
         return text, ConvergenceWarning
-    if result.ended == "max_iter" and still_improving(
-        curve, result.validation_scores, stopping.n_iter_no_change, stopping.tol
+    # a per-step schedule ends its budget with α near 0, by design
+    scheduled = settings.schedule in PER_STEP
+    if (
+        result.ended == "max_iter"
+        and not scheduled
+        and still_improving(
+            curve, result.validation_scores, stopping.n_iter_no_change, stopping.tol
+        )
     ):
         scale = ", or scale the data" if unscaled else ""
         return (

@@ -115,6 +115,7 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
             np.copyto(epoch_start, theta)
             order = rng.permutation(n_samples) if config.shuffle else None
             epoch_cost = 0.0
+            rows_done = 0
             where = f"in epoch {state.n_iter + 1}"
             try:
                 with np.errstate(**RAISE_ON_OVERFLOW):
@@ -142,6 +143,10 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
                             if norm > max_norm:
                                 grad *= max_norm / norm
                                 state.n_clipped_steps += 1
+                        if schedule.per_step:
+                            done = len(curve) + rows_done / n_samples
+                            schedule.step_begins(done / stopping_settings.max_iter)
+                            rows_done += Xb.shape[0]
                         weight_norm_sq = optimizer.update(
                             theta,
                             grad,
