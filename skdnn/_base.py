@@ -127,6 +127,7 @@ class BaseDeepNet(
         numerical_embedding=None,
         n_bins=16,
         n_members=1,
+        weight_decay=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -161,6 +162,7 @@ class BaseDeepNet(
         self.numerical_embedding = numerical_embedding
         self.n_bins = n_bins
         self.n_members = n_members
+        self.weight_decay = weight_decay
 
     # ------------------------------------------------------------------
     # Hyperparameters
@@ -270,6 +272,13 @@ class BaseDeepNet(
                 "but not their batches' statistics: batch_norm=True does not "
                 "combine with an ensemble. Set batch_norm=False or n_members=1."
             )
+        if self.solver == "lbfgs" and self.weight_decay > 0:
+            raise ValueError(
+                f"weight_decay={self.weight_decay!r} shrinks the weights at "
+                "every step of the stochastic solvers; L-BFGS takes no such "
+                "steps. Use alpha (the L2 penalty) with 'lbfgs', or solver="
+                "'adam' or 'sgd'."
+            )
         if self.solver == "lbfgs" and self.max_grad_norm is not None:
             raise ValueError(
                 f"max_grad_norm={self.max_grad_norm!r} clips the steps of the "
@@ -372,6 +381,7 @@ class BaseDeepNet(
             batch_size=self.batch_size,
             shuffle=self.shuffle,
             max_grad_norm=self.max_grad_norm,
+            weight_decay=self.weight_decay,
             verbose=self.verbose,
             incremental=incremental,
         )

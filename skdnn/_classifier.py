@@ -101,6 +101,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         numerical_embedding=None,
         n_bins=16,
         n_members=1,
+        weight_decay=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -136,6 +137,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
             numerical_embedding=numerical_embedding,
             n_bins=n_bins,
             n_members=n_members,
+            weight_decay=weight_decay,
         )
         self.class_weight = class_weight
 

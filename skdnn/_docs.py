@@ -209,6 +209,16 @@ PARAMETERS = """\
         probabilities (or values), and so is the validation score of early
         stopping. Each epoch costs about k times one network's. Dense X only;
         not with ``batch_norm``.
+
+    weight_decay : float, default=0.0
+        Decoupled weight decay (Loshchilov & Hutter, 2019; AdamW with
+        "adam"): before each step, every W[l] is multiplied by 1 - α
+        weight_decay, α the step size of that step (so it follows
+        ``learning_rate_schedule``). Unlike ``alpha``, an L2 term in the
+        cost, it is no part of the gradient that Adam normalises, and so
+        shrinks every weight by the same share. Biases, batch norm's γ and β
+        and an ensemble's member scales are not decayed. "sgd" and "adam"
+        only. TabM trains with AdamW, weight_decay=3e-4 at α = 2e-3.
 """
 
 ATTRIBUTES = """\

@@ -67,6 +67,7 @@ PARAMETER_CONSTRAINTS = {
     "numerical_embedding": [StrOptions({"piecewise_linear"}), None],
     "n_bins": [Interval(Integral, 2, None, closed="left")],
     "n_members": [Interval(Integral, 1, None, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
 }
 
 

@@ -87,6 +87,7 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
         numerical_embedding=None,
         n_bins=16,
         n_members=1,
+        weight_decay=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -122,6 +123,7 @@ class DeepNetRegressor(RegressorMixin, BaseDeepNet):
             numerical_embedding=numerical_embedding,
             n_bins=n_bins,
             n_members=n_members,
+            weight_decay=weight_decay,
         )
         self.scale_target = scale_target
 

@@ -122,10 +122,38 @@ def test_quality_benchmark_smoke_run(tmp_path):
     assert results[["accuracy", "log_loss"]].dropna().shape[0] == 4 * 2 * 5
     assert results["r2"].notna().sum() == 4 * 5
     # penguins has categorical columns and missing values: the pipeline took them
-    assert "| penguins | modeldata | 344 | 4 | 2 |" in text
+    assert "| penguins | modeldata | small | 344 | 344 | 4 | 2 |" in text
     # skdnn's defaults learn these tables; a broken default would not
     skdnn = results[(results.contender == "skdnn") & (results.task == "classification")]
     assert skdnn["accuracy"].mean() > 0.9
+
+
+def test_quality_benchmark_samples_medium_tables_and_reports_each_band():
+    module = runpy.run_path(str(QUALITY), run_name="quality")
+    X, y, rows = module["load"]("classification", "taxi_tip")
+    assert rows == 10_000 and len(X) == len(y) == module["MAX_ROWS"]
+    X, y, rows = module["load"]("regression", "diamonds_log_price")
+    assert rows == 53_940 and len(X) == len(y) == module["MAX_ROWS"]
+    again = module["load"]("regression", "diamonds_log_price")[0]
+    assert again.equals(X)  # the same rows every run
+    assert module["band"](rows) == "medium" and module["band"](9_999) == "small"
+
+    import pandas as pd
+
+    results = pd.DataFrame(
+        {
+            "table": ["a", "a", "b", "b", "c", "c"],
+            "contender": ["skdnn", "HGB"] * 3,
+            "accuracy": [0.9, 0.8, 0.5, 0.7, 0.6, 0.6],
+        }
+    )
+    bands = {"a": "small", "b": "medium", "c": "medium"}
+    _, summary = module["summarise"](results, "accuracy", True, bands=bands)
+    summary = summary.set_index("contender")
+    assert summary.loc["skdnn", "small (1)"] == 0.9
+    assert summary.loc["skdnn", "medium (2)"] == 0.55
+    assert abs(summary.loc["HGB", "medium (2)"] - 0.65) < 1e-12
+    assert abs(summary.loc["HGB", "mean accuracy"] - 0.7) < 1e-12
 
 
 def test_tuning_benchmark_smoke_run():

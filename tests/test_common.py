@@ -24,7 +24,7 @@ CONFIGURATIONS = [
         learning_rate=0.01,
         random_state=0,
     ),
-    DeepNetClassifier((16,), n_members=4, random_state=0),
+    DeepNetClassifier((16,), n_members=4, weight_decay=1e-3, random_state=0),
 ]
 
 # Small networks: the checks fit each configuration a few dozen times.

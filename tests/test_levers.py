@@ -362,3 +362,40 @@ def test_warm_start_refuses_another_number_of_members():
     )
     with pytest.raises(ValueError, match="n_members=2 again"):
         clf.set_params(n_members=3).fit(X, y)
+
+
+def test_weight_decay_is_l2_for_plain_full_batch_sgd_and_not_for_adam():
+    # W (1 - α wd) - α dW = W - α (dW + wd W): the L2 gradient λ/m W, λ = wd m
+    X, y = _data(80)
+    wd = 0.05
+    common = dict(
+        momentum=0.0,
+        batch_size=80,
+        shuffle=False,
+        random_state=0,
+        max_iter=15,
+        n_iter_no_change=np.inf,
+        learning_rate=0.1,
+    )
+    fits = {}
+    for solver in ("sgd", "adam"):
+        for name, params in [
+            ("decay", dict(weight_decay=wd, alpha=0.0)),
+            ("l2", dict(alpha=wd * 80)),
+        ]:
+            clf = DeepNetClassifier((5,), solver=solver, **common, **params)
+            fits[solver, name] = _fit_quietly(clf, X, y).coefs_
+    for a, b in zip(fits["sgd", "decay"], fits["sgd", "l2"], strict=True):
+        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    difference = fits["adam", "decay"][0] - fits["adam", "l2"][0]
+    assert np.abs(difference).max() > 1e-3
+
+
+def test_weight_decay_leaves_biases_alone_and_refuses_lbfgs():
+    X, y = _data(80)
+    common = dict(solver="sgd", momentum=0.0, batch_size=80, random_state=0, max_iter=3)
+    plain = _fit_quietly(DeepNetClassifier((5,), **common), X, y)
+    decayed = _fit_quietly(DeepNetClassifier((5,), weight_decay=0.5, **common), X, y)
+    assert np.linalg.norm(decayed.coefs_[0]) < np.linalg.norm(plain.coefs_[0])
+    with pytest.raises(ValueError, match="weight_decay"):
+        DeepNetClassifier(solver="lbfgs", weight_decay=0.1).fit(X, y)

@@ -107,6 +107,9 @@ class StochasticConfig:
         Shuffle the rows every epoch.
     max_grad_norm : float or None
         Clip the gradient to this norm before each step.
+    weight_decay : float
+        Decoupled weight decay: before each step, every penalised weight is
+        multiplied by 1 - α weight_decay.
     verbose : bool
         Print the loss (and validation score) of every epoch.
     incremental : bool
@@ -119,6 +122,7 @@ class StochasticConfig:
     batch_size: object = "auto"
     shuffle: bool = True
     max_grad_norm: float = None
+    weight_decay: float = 0.0
     verbose: bool = False
     incremental: bool = False
 

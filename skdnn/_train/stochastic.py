@@ -98,6 +98,8 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
     best_theta, best_epoch = theta.copy(), None
     n_samples = data.X.shape[0]
     max_norm = config.max_grad_norm
+    decay = config.weight_decay
+    penalised = theta[: network.n_penalised]
     # Without clipping (which needs the whole gradient's norm first), the
     # optimiser step adds the L2 gradient and returns the next ||W||².
     fold = max_norm is None and penalty is not None
@@ -147,6 +149,8 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
                             done = len(curve) + rows_done / n_samples
                             schedule.step_begins(done / stopping_settings.max_iter)
                             rows_done += Xb.shape[0]
+                        if decay:  # decoupled: W <- W (1 - α wd), then the step
+                            penalised *= 1.0 - schedule.learning_rate * decay
                         weight_norm_sq = optimizer.update(
                             theta,
                             grad,
