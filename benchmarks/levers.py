@@ -56,7 +56,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", nargs="+", help="quality.py --csv files")
     args = parser.parse_args(argv)
-    results = pd.concat([pd.read_csv(path) for path in args.csv])
+    results = pd.concat([pd.read_csv(path, comment="#") for path in args.csv])
     results = results.drop_duplicates(["task", "table", "fold", "seed", "contender"])
     print(report(results))
 

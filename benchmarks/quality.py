@@ -22,6 +22,15 @@ Usage::
     python benchmarks/quality.py --smoke     # three small tables, seconds
     python benchmarks/quality.py --candidate "es:early_stopping=True"
         # adds DeepNetClassifier(early_stopping=True) as a contender named "es"
+
+pytabkit's RealMLP-TD and TabM-D (PyTorch, ``pip install pytabkit``) join with
+``--pytabkit``; they take minutes per fit on 2 cores, so their scores are kept
+in ``benchmarks/cache/`` (each CSV headed by the command, machine and versions
+that produced it) and merged into a report with ``--cached``::
+
+    python benchmarks/quality.py --pytabkit --only RealMLP --seeds 1 \
+        --csv benchmarks/cache/realmlp.csv --output /tmp/realmlp.md
+    python benchmarks/quality.py --cached benchmarks/cache/realmlp.csv
 """
 
 import argparse
@@ -229,18 +238,90 @@ CONTENDERS = {
 }
 
 
-def contenders(task, candidates):
+# pytabkit's tuned-default models (PyTorch), run only with --pytabkit: on 2
+# cores they take minutes where the others take seconds, so their scores are
+# cached (benchmarks/cache/) and merged into a report with --cached.
+PYTABKIT = {
+    "classification": {
+        "RealMLP": "RealMLP_TD_Classifier",
+        "TabM": "TabM_D_Classifier",
+    },
+    "regression": {"RealMLP": "RealMLP_TD_Regressor", "TabM": "TabM_D_Regressor"},
+}
+
+
+def _pytabkit(class_name):
+    try:
+        import pytabkit
+    except ImportError:
+        raise SystemExit(
+            "--pytabkit needs pytabkit (and PyTorch): pip install pytabkit"
+        ) from None
+    estimator = getattr(pytabkit, class_name)
+
+    def make(random_state):
+        return estimator(
+            random_state=random_state, n_threads=1, device="cpu", verbosity=0
+        )
+
+    return make
+
+
+def contenders(task, candidates, with_pytabkit=False):
     """name -> make(seed): each contender at its defaults, seeded."""
     estimators = CONTENDERS[task]
     net = estimators["skdnn"]
     made = [(name, estimator, {}) for name, estimator in estimators.items()]
     made += [(name, net, params) for name, params in candidates]
+    if with_pytabkit:
+        made += [
+            (name, _pytabkit(class_name), {})
+            for name, class_name in PYTABKIT[task].items()
+        ]
     return {
         name: lambda seed, estimator=estimator, params=params: estimator(
             random_state=seed, **params
         )
         for name, estimator, params in made
     }
+
+
+def versions():
+    """The versions a run's scores depend on, PyTorch's and pytabkit's if present."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("numpy", "scikit-learn", "skdnn", "torch", "pytabkit"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def write_scores(results, path, command):
+    """Every fold's scores as CSV, headed by ``#`` lines: the command, the versions."""
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        file.write(f"# command: {command}\n# machine: {machine()}\n")
+        file.write(f"# versions: {versions()}\n")
+        results.to_csv(file, index=False)
+
+
+def read_cached(path, tables, seeds):
+    """The scores of an earlier run (``write_scores``) on these tables and seeds.
+
+    Returns (rows, its ``#`` header lines).
+    """
+    with open(path, encoding="utf-8") as file:
+        header = [line[1:].strip() for line in file if line.startswith("#")]
+    cached = pd.read_csv(path, comment="#")
+    cached["other_warnings"] = cached["other_warnings"].map(ast.literal_eval)
+    wanted = pd.Series(
+        [table in tables.get(task, ()) for task, table in cached[["task", "table"]].values],
+        index=cached.index,
+        dtype=bool,
+    )
+    return cached[wanted & (cached["seed"] < seeds)], header
 
 
 def parse_candidate(text):
@@ -401,6 +482,8 @@ def summarise(results, metric, higher_is_better, reference="skdnn", bands=None):
             chosen = table_bands == name
             summary[f"{name} ({chosen.sum()})"] = per_table[chosen].mean().to_numpy()
     summary["mean rank"] = ranks.mean().to_numpy()
+    if reference not in order:
+        return per_table, summary
     versus = []
     for name in order:
         if name == reference:
@@ -422,7 +505,7 @@ def machine():
     )
 
 
-def report(results, command, tables, seeds):
+def report(results, command, tables, seeds, cached=()):
     sections = [
         "# Learning quality at the defaults",
         "",
@@ -437,6 +520,9 @@ def report(results, command, tables, seeds):
         "times are for orientation only (two fits run at once, one BLAS thread "
         "each): the speed benchmark is `benchmarks/run.py`.",
     ]
+    if cached:
+        sections += ["", "Cached scores, from earlier runs on the same folds:", ""]
+        sections += [f"- {line}" for line in cached]
     for task, metrics in [
         ("classification", [("accuracy", True), ("log_loss", False)]),
         ("regression", [("r2", True)]),
@@ -470,6 +556,13 @@ def report(results, command, tables, seeds):
             ),
             mean_fit_seconds=("seconds", "mean"),
         )
+        fit_band = part["table"].map(bands)
+        if fit_band.nunique() > 1:
+            for name in ("small", "medium"):
+                chosen = part[fit_band == name]
+                warned[f"{name} fit seconds"] = chosen.groupby("contender")[
+                    "seconds"
+                ].mean()
         sections += [
             "",
             "### Warnings and fit time",
@@ -516,6 +609,18 @@ def main(argv=None):
         help="where to write the report",
     )
     parser.add_argument("--csv", type=Path, help="also save every fold's scores")
+    parser.add_argument(
+        "--pytabkit",
+        action="store_true",
+        help="add pytabkit's RealMLP-TD and TabM-D (PyTorch; slow: cache them)",
+    )
+    parser.add_argument(
+        "--cached",
+        type=Path,
+        action="append",
+        default=[],
+        help="merge in the scores of an earlier --csv (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     tasks = ["classification", "regression"] if args.task == "both" else [args.task]
@@ -533,7 +638,7 @@ def main(argv=None):
                 t for t in tables[task] if band(load(task, t)[2]) == args.band
             ]
     candidates = [parse_candidate(text) for text in args.candidate]
-    models = {task: contenders(task, candidates) for task in tasks}
+    models = {task: contenders(task, candidates, args.pytabkit) for task in tasks}
     if args.only:
         models = {
             task: {k: v for k, v in named.items() if k in args.only}
@@ -544,14 +649,18 @@ def main(argv=None):
         job for task in tasks for job in jobs(task, tables[task], models[task], seeds)
     ]
     results = pd.DataFrame(Parallel(n_jobs=args.n_jobs)(work))
+    arguments = sys.argv[1:] if argv is None else argv
+    command = " ".join(["python benchmarks/quality.py", *arguments])
     if args.csv:
-        results.to_csv(args.csv, index=False)
-    command = "python benchmarks/quality.py" + (
-        " " + " ".join(argv if argv is not None else sys.argv[1:])
-        if (argv if argv is not None else sys.argv[1:])
-        else ""
-    )
-    text = report(results, command, tables, seeds)
+        write_scores(results, args.csv, command)
+    cached = []
+    for path in args.cached:
+        rows, header = read_cached(path, tables, seeds)
+        rows = rows[~rows["contender"].isin(results["contender"])]
+        results = pd.concat([results, rows], ignore_index=True)
+        names = ", ".join(dict.fromkeys(rows["contender"])) or "nothing"
+        cached.append(f"{names} from `{path.name}`: " + "; ".join(header))
+    text = report(results, command, tables, seeds, cached)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return text

@@ -1,6 +1,7 @@
 """The benchmark script runs (tiny sizes), so it cannot rot. No timing asserts."""
 
 import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_quality_benchmark_smoke_run(tmp_path):
         assert heading in text
     import pandas as pd
 
-    results = pd.read_csv(scores)
+    results = pd.read_csv(scores, comment="#")
     per_contender = results.groupby(["task", "contender"]).size()
     # every contender scored every fold of every smoke table
     assert set(
@@ -126,6 +127,26 @@ def test_quality_benchmark_smoke_run(tmp_path):
     # skdnn's defaults learn these tables; a broken default would not
     skdnn = results[(results.contender == "skdnn") & (results.task == "classification")]
     assert skdnn["accuracy"].mean() > 0.9
+
+    # a later run merges these scores in as cached ones, header and all
+    again = module["main"](
+        ["--smoke", "--n-jobs", "1", "--only", "LogReg", "Ridge"]
+        + ["--output", str(tmp_path / "again.md"), "--cached", str(scores)]
+    )
+    assert "skdnn, MLP, HGB from `scores.csv`: command: python benchmarks" in again
+    assert "versions: numpy" in again
+    lines = again.splitlines()
+    # fits per contender: the cached ones once, LogReg from this run only
+    assert sum(line.startswith("| LogReg | 10 | ") for line in lines) == 1
+    assert sum(line.startswith("| skdnn | 10 | ") for line in lines) == 1
+    assert sum(line.startswith("| skdnn | 5 | ") for line in lines) == 1
+
+
+def test_quality_benchmark_says_how_to_get_pytabkit(monkeypatch):
+    module = runpy.run_path(str(QUALITY), run_name="quality")
+    monkeypatch.setitem(sys.modules, "pytabkit", None)
+    with pytest.raises(SystemExit, match="pip install pytabkit"):
+        module["contenders"]("classification", [], with_pytabkit=True)
 
 
 def test_quality_benchmark_samples_medium_tables_and_reports_each_band():
