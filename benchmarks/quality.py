@@ -268,11 +268,18 @@ def _pytabkit(class_name):
 
 
 def contenders(task, candidates, with_pytabkit=False):
-    """name -> make(seed): each contender at its defaults, seeded."""
+    """name -> make(seed): each contender at its defaults, seeded.
+
+    A candidate with a parameter this task's network lacks (a classifier's
+    ``label_smoothing`` for regression) is left out of the task.
+    """
     estimators = CONTENDERS[task]
     net = estimators["skdnn"]
     made = [(name, estimator, {}) for name, estimator in estimators.items()]
-    made += [(name, net, params) for name, params in candidates]
+    takes = net().get_params().keys()
+    made += [
+        (name, net, params) for name, params in candidates if params.keys() <= takes
+    ]
     if with_pytabkit:
         made += [
             (name, _pytabkit(class_name), {})
@@ -317,7 +324,10 @@ def read_cached(path, tables, seeds):
     cached = pd.read_csv(path, comment="#")
     cached["other_warnings"] = cached["other_warnings"].map(ast.literal_eval)
     wanted = pd.Series(
-        [table in tables.get(task, ()) for task, table in cached[["task", "table"]].values],
+        [
+            table in tables.get(task, ())
+            for task, table in cached[["task", "table"]].values
+        ],
         index=cached.index,
         dtype=bool,
     )
@@ -639,6 +649,9 @@ def main(argv=None):
             ]
     candidates = [parse_candidate(text) for text in args.candidate]
     models = {task: contenders(task, candidates, args.pytabkit) for task in tasks}
+    for name, params in candidates:
+        if not any(name in named for named in models.values()):
+            raise SystemExit(f"--candidate {name}: no network takes {sorted(params)}")
     if args.only:
         models = {
             task: {k: v for k, v in named.items() if k in args.only}

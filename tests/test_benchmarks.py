@@ -193,3 +193,13 @@ def test_tuning_benchmark_smoke_run():
         assert f"### {name}" in text
     assert text.count("(chosen)") >= 7
     assert "nan" not in text.lower()
+
+
+def test_quality_candidates_go_where_their_parameters_are_taken():
+    module = runpy.run_path(str(QUALITY), run_name="quality")
+    candidates = [("ls", {"label_smoothing": 0.1}), ("b2", {"beta_2": 0.95})]
+    assert {"ls", "b2"} <= set(module["contenders"]("classification", candidates))
+    regression = module["contenders"]("regression", candidates)
+    assert "b2" in regression and "ls" not in regression
+    with pytest.raises(SystemExit, match="no network takes"):
+        module["main"](["--smoke", "--candidate", "typo:lable_smoothing=0.1"])

@@ -17,7 +17,7 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
-from skdnn import DeepNetClassifier, DeepNetRegressor
+from skdnn import DeepNetClassifier, DeepNetRegressor, check_gradients
 from skdnn._nn.inputs import (
     PiecewiseLinear,
     quantile_edges,
@@ -399,3 +399,49 @@ def test_weight_decay_leaves_biases_alone_and_refuses_lbfgs():
     assert np.linalg.norm(decayed.coefs_[0]) < np.linalg.norm(plain.coefs_[0])
     with pytest.raises(ValueError, match="weight_decay"):
         DeepNetClassifier(solver="lbfgs", weight_decay=0.1).fit(X, y)
+
+
+@pytest.mark.parametrize("output", ["binary", "multiclass", "multilabel"])
+def test_label_smoothing_gradients_match_finite_differences(output):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4))
+    y = {
+        "binary": (X[:, 0] > 0).astype(int),
+        "multiclass": np.arange(30) % 3,
+        "multilabel": np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int),
+    }[output]
+    clf = DeepNetClassifier(
+        (5,), activation="tanh", label_smoothing=0.2, random_state=0
+    )
+    assert check_gradients(clf, X, y) < 1e-7
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_label_smoothing_caps_the_confidence_at_the_smoothed_target(n_classes):
+    # separable classes: without smoothing the probabilities go to 1; with ε
+    # the cost is lowest at 1 - ε + ε/K for the true class
+    X, y = make_classification(
+        150,
+        4,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        class_sep=4.0,
+        random_state=0,
+    )
+
+    def top(**params):
+        clf = DeepNetClassifier(
+            (16,), solver="lbfgs", max_iter=500, random_state=0, **params
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y)
+        return clf.predict_proba(X).max(axis=1)
+
+    assert top().max() > 0.999
+    smoothed = top(label_smoothing=0.3)
+    target = 1 - 0.3 + 0.3 / n_classes
+    assert smoothed.max() < target + 0.02
+    assert np.median(smoothed) > target - 0.05
