@@ -532,3 +532,42 @@ def test_summary_counts_gamma_and_beta_instead_of_b():
         32 * 16 + 2 * 16,
         16 * 10 + 10,
     ]
+
+
+def test_summary_lists_the_input_layers_and_counts_the_member_scales():
+    clf = DeepNetClassifier(
+        (8,),
+        input_scaling="robust",
+        numerical_embedding="piecewise_linear",
+        n_bins=4,
+        n_members=3,
+        max_iter=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_DIGITS, Y_DIGITS)
+    table = clf.summary()
+    inputs = [row for row in table.rows if row["layer"] == 0]
+    assert [row["kind"] for row in inputs] == [
+        "robust_scale",
+        "piecewise_linear",
+        "ensemble_input",
+    ]
+    n_0 = clf.coefs_[0].shape[0]
+    assert [row["units"] for row in inputs] == [64, n_0, n_0]
+    assert inputs[2]["parameters"] == clf.member_scales_.size == 3 * n_0
+    n_params = (
+        sum(W.size for W in clf.coefs_)
+        + sum(b.size for b in clf.intercepts_)
+        + clf.member_scales_.size
+    )
+    text = str(table)
+    assert f"total parameters: {n_params}" in text
+    assert "L = 2 layers" in text
+    unfitted = DeepNetClassifier((8,), n_members=3).summary()
+    assert [row["kind"] for row in unfitted.rows] == [
+        "ensemble_input",
+        "hidden",
+        "output",
+    ]

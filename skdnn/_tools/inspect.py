@@ -13,6 +13,7 @@ from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
 from .._nn.layer import Pass
+from .._nn.linear import Linear
 from .._nn.penalty import L2
 from .._validation import _validate_data
 
@@ -106,7 +107,8 @@ def summarize(estimator):
     """The layers of ``estimator`` (fitted or not), as a :class:`LayerTable`.
 
     Before fit, n[0] and the output units are unknown (they come from X and
-    y) and show as "?".
+    y) and show as "?". Layer 0's rows, first, are the input transforms and
+    an ensemble's member scales, when the network has them.
     """
     sizes = estimator._hidden_layer_sizes()
     activations = estimator._hidden_activations()
@@ -120,7 +122,7 @@ def summarize(estimator):
     else:
         units = [None, *sizes, None]
         output = "identity" if is_regressor(estimator) else "logistic or softmax"
-    rows = []
+    rows = _input_rows(estimator, fitted)
     for l in range(1, len(units)):
         n_in, n_out = units[l - 1], units[l]
         hidden = l < len(units) - 1
@@ -147,9 +149,49 @@ def summarize(estimator):
     counts = [row["parameters"] for row in rows]
     total = None if None in counts else sum(counts)
     name = type(estimator).__name__
-    title = f"{name}: L = {len(rows)} layers" + ("" if fitted else " (not fitted)")
+    L = sum(row["layer"] > 0 for row in rows)
+    title = f"{name}: L = {L} layers" + ("" if fitted else " (not fitted)")
     footer = f"total parameters: {_format(total)}"
     return LayerTable(title, rows, footer, missing="?")
+
+
+def _input_rows(estimator, fitted):
+    """Layer 0's rows: the layers before layer 1's linear part.
+
+    The input transforms hold fitted constants (no trained parameters); an
+    ensemble's input holds the k members' scales r_j, k n[0] parameters.
+    """
+    if fitted:
+        described = []
+        for layer in estimator._network.layers:
+            if isinstance(layer, Linear):
+                break
+            trained = sum(p.size for p in layer.parameters() if p.trained)
+            described.append((layer.kind, layer.n_out, trained))
+    else:
+        described = [
+            (kind, None, count)
+            for kind, count, used in (
+                ("robust_scale", 0, estimator.input_scaling is not None),
+                ("piecewise_linear", 0, estimator.numerical_embedding is not None),
+                ("ensemble_input", None, estimator.n_members > 1),
+            )
+            if used
+        ]
+    return [
+        {
+            "layer": 0,
+            "kind": kind,
+            "units": units,
+            "activation": "-",
+            "W": "-",
+            "b": "-",
+            "dropout": "-",
+            "batch norm": "-",
+            "parameters": parameters,
+        }
+        for kind, units, parameters in described
+    ]
 
 
 def _saturated_units(name, A):
@@ -235,7 +277,9 @@ class InspectionMixin:
         """The layers, with the course's shapes and their parameter counts.
 
         Works fitted or not; before fit the input and output sizes (set by X
-        and y) show as "?".
+        and y) show as "?". Rows of layer 0 come first when the network has
+        input transforms (``input_scaling``, ``numerical_embedding``) or an
+        ensemble's member scales (``n_members``).
 
         Returns
         -------
