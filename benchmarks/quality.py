@@ -75,6 +75,7 @@ N_FOLDS = 5
 # Tables of 10 000 rows or more are the "medium" band; each is sampled down to
 # MAX_ROWS rows (the same rows every run), which keeps a whole run near an hour.
 MEDIUM_ROWS = 10_000
+BANDS = ("small", "medium")
 MAX_ROWS = 10_000
 
 
@@ -488,7 +489,7 @@ def summarise(results, metric, higher_is_better, reference="skdnn", bands=None):
     )
     table_bands = pd.Series(bands or {}).reindex(per_table.index)
     if table_bands.nunique() > 1:
-        for name in ("small", "medium"):
+        for name in BANDS:
             chosen = table_bands == name
             summary[f"{name} ({chosen.sum()})"] = per_table[chosen].mean().to_numpy()
     summary["mean rank"] = ranks.mean().to_numpy()
@@ -568,7 +569,7 @@ def report(results, command, tables, seeds, cached=()):
         )
         fit_band = part["table"].map(bands)
         if fit_band.nunique() > 1:
-            for name in ("small", "medium"):
+            for name in BANDS:
                 chosen = part[fit_band == name]
                 warned[f"{name} fit seconds"] = chosen.groupby("contender")[
                     "seconds"
@@ -594,7 +595,7 @@ def main(argv=None):
     parser.add_argument("--tables", nargs="*", help="only these tables")
     parser.add_argument(
         "--band",
-        choices=["small", "medium", "all"],
+        choices=[*BANDS, "all"],
         default="all",
         help=f"tables below {MEDIUM_ROWS} rows, from it, or both (default)",
     )

@@ -543,10 +543,7 @@ def test_summary_lists_the_input_layers_and_counts_the_member_scales():
         n_members=3,
         max_iter=2,
         random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X_DIGITS, Y_DIGITS)
+    ).fit(X_DIGITS, Y_DIGITS)
     table = clf.summary()
     inputs = [row for row in table.rows if row["layer"] == 0]
     assert [row["kind"] for row in inputs] == [
