@@ -28,12 +28,15 @@ from ._nn.initializers import layer_initializers
 from ._nn.inputs import fit_input_layers
 from ._nn.network import fully_connected
 from ._params import (
+    INPUT_PARAMS,
     PARAMETER_CONSTRAINTS,
+    PLAIN_INPUT,
     check_learning_rate_is_a_number,
     check_no_bools,
     dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
+    input_setup,
 )
 from ._tools.inspect import InspectionMixin
 from ._train.config import (
@@ -191,12 +194,13 @@ class BaseDeepNet(
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        # A model pickled before a parameter existed gets its default, which
-        # keeps the behaviour it was trained with.
+        # A model pickled before a parameter existed gets the value that
+        # keeps the behaviour it was trained with: its default, or for the
+        # input end (whose default is now "auto") the plain network's.
         signature = inspect.signature(type(self).__init__)
         for name, parameter in signature.parameters.items():
             if parameter.default is not parameter.empty and name not in state:
-                setattr(self, name, parameter.default)
+                setattr(self, name, PLAIN_INPUT.get(name, parameter.default))
 
     def _validate_params(self):
         check_learning_rate_is_a_number(self)
@@ -219,11 +223,10 @@ class BaseDeepNet(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # the input transforms are fitted on dense X only
-        tags.input_tags.sparse = (
-            self.input_scaling is None
-            and self.numerical_embedding is None
-            and self.n_members == 1
+        # the input transforms and the ensemble take dense X only; "auto"
+        # leaves them out for sparse X
+        tags.input_tags.sparse = all(
+            getattr(self, name) in ("auto", PLAIN_INPUT[name]) for name in INPUT_PARAMS
         )
         return tags
 
@@ -266,7 +269,7 @@ class BaseDeepNet(
                 "of its batch, and batch_size=1 leaves one row per batch, whose "
                 "variance is 0. Use batch_size >= 2, or batch_norm=False."
             )
-        if self.n_members > 1 and self.batch_norm:
+        if self.n_members != "auto" and self.n_members > 1 and self.batch_norm:
             raise ValueError(
                 f"n_members={self.n_members} members share the hidden layers "
                 "but not their batches' statistics: batch_norm=True does not "
@@ -476,12 +479,15 @@ class BaseDeepNet(
         )
         sample_weight = self._sample_weight(sample_weight, X, y)
 
-        if self.n_members > 1 and sp.issparse(X):
+        fitted = None if first_pass else self._fitted_input()
+        setup = input_setup(self, sp.issparse(X), incremental, fitted)
+        if setup["n_members"] > 1 and sp.issparse(X):
             raise ValueError(
                 f"n_members={self.n_members} scales a dense copy of X for each "
-                "member; pass X.toarray(), or n_members=1 for sparse X."
+                "member; pass X.toarray(), or n_members=1 (or 'auto') for "
+                "sparse X."
             )
-        inputs = self._input_layers(X, sample_weight, first_pass)
+        inputs = self._input_layers(X, sample_weight, setup, fitted)
         n_0 = inputs[-1].n_out if inputs else X.shape[1]
         layer_units = (n_0, *sizes, Y.shape[1])
         network = fully_connected(
@@ -492,7 +498,7 @@ class BaseDeepNet(
             self._dropout_rates(),
             self.batch_norm,
             inputs,
-            self.n_members,
+            setup["n_members"],
         )
         random_state = check_random_state(self.random_state)
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
@@ -559,24 +565,34 @@ class BaseDeepNet(
         self.out_activation_ = output
         return TrainingData(X, y, Y, sample_weight), rng, random_state
 
-    def _input_layers(self, X, sample_weight, first_pass):
-        """The input layers, fitted on X (weighted) on a first pass.
+    def _fitted_input(self):
+        """``input_setup``'s values for the network being continued."""
+        scaling, embedding, _ = self.__dict__.get("_input_params", (None, None, None))
+        return {
+            "input_scaling": scaling,
+            "numerical_embedding": embedding,
+            "n_members": self._network.members,
+        }
 
-        A warm start keeps the fitted ones (the weights of layer 1 are
-        fitted to them), and refuses changed ``input_scaling``,
+    def _input_layers(self, X, sample_weight, setup, fitted):
+        """The input layers: fitted on X (weighted) on a first pass.
+
+        A warm start (``fitted`` not None) keeps the fitted ones (the weights
+        of layer 1 are fitted to them), and refuses changed ``input_scaling``,
         ``numerical_embedding`` or ``n_bins``.
         """
-        n_bins = self.n_bins if self.numerical_embedding is not None else None
-        asked = (self.input_scaling, self.numerical_embedding, n_bins)
-        if not first_pass:
-            fitted = self.__dict__.get("_input_params", (None, None, None))
-            if fitted[:2] == (None, None) and asked[:2] == (None, None):
+        scaling, embedding = setup["input_scaling"], setup["numerical_embedding"]
+        n_bins = self.n_bins if embedding is not None else None
+        asked = (scaling, embedding, n_bins)
+        if fitted is not None:
+            before = self.__dict__.get("_input_params", (None, None, None))
+            if before[:2] == (None, None) and asked[:2] == (None, None):
                 return []
-            if fitted != asked:
+            if before != asked:
                 raise ValueError(
                     "The network being continued was fitted with "
-                    f"input_scaling={fitted[0]!r}, numerical_embedding="
-                    f"{fitted[1]!r}, n_bins={fitted[2]!r}; its first layer's "
+                    f"input_scaling={before[0]!r}, numerical_embedding="
+                    f"{before[1]!r}, n_bins={before[2]!r}; its first layer's "
                     "weights fit those inputs only. Set them back, or "
                     "warm_start=False to train a new network."
                 )
@@ -589,11 +605,9 @@ class BaseDeepNet(
                 f"input_scaling={self.input_scaling!r} and numerical_embedding="
                 f"{self.numerical_embedding!r} transform dense X only (centring "
                 "on the median, or binning, fills in the zeros of a sparse "
-                "matrix). Pass X.toarray(), or set both to None."
+                "matrix). Pass X.toarray(), or set both to None (or 'auto')."
             )
-        return fit_input_layers(
-            X, self.input_scaling, self.numerical_embedding, self.n_bins, sample_weight
-        )
+        return fit_input_layers(X, scaling, embedding, self.n_bins, sample_weight)
 
     def _scale_targets(self, Y, sample_weight, incremental, first_pass):
         """The targets the network trains on; ``_theta`` is already set up.
@@ -661,11 +675,11 @@ class BaseDeepNet(
                 reset=False,
             )
         if sp.issparse(X) and (self._network.input_layers or self._network.members > 1):
+            fitted = self._fitted_input()
             raise ValueError(
                 "This model takes dense X only (it was fitted with "
-                f"input_scaling={self.input_scaling!r}, numerical_embedding="
-                f"{self.numerical_embedding!r}, n_members={self.n_members!r}); "
-                "pass X.toarray()."
+                + ", ".join(f"{name}={value!r}" for name, value in fitted.items())
+                + "); pass X.toarray()."
             )
         return self._network.predict_logits(X, self._layer_views())
 

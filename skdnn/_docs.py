@@ -175,15 +175,20 @@ PARAMETERS = """\
         refused, and a last batch of one row joins the batch before it. (Rows
         of weight 0 count as rows here.)
 
-    input_scaling : {"robust"} or None, default=None
+    input_scaling : {"auto", "robust"} or None, default=None
         A transform of X fitted in ``fit``, inside the network. "robust"
         centres each column on its median, divides it by its interquartile
         range (2 / range where that is 0), and clips the result smoothly into
         (-3, 3), a = z / sqrt(1 + (z/3)²), as RealMLP does: unscaled columns
         and outliers need no scaler in front. Dense X only; not with
-        ``partial_fit``.
+        ``partial_fit``. "auto" is "robust" in ``fit`` on dense X, and None
+        (X as it is) for sparse X or when the first call is ``partial_fit``
+        (which "auto" leaves available); a network being continued keeps what
+        it was fitted with. "auto" for all three of ``input_scaling``,
+        ``numerical_embedding`` and ``n_members`` is the combination that
+        measured best on the quality benchmark (``benchmarks/LEVERS.md``).
 
-    numerical_embedding : {"piecewise_linear"} or None, default=None
+    numerical_embedding : {"auto", "piecewise_linear"} or None, default=None
         "piecewise_linear" encodes each column (after ``input_scaling``) on
         up to ``n_bins`` quantile bins e_0 < ... < e_T of the training data:
         the t-th value is clip((x - e_{t-1}) / (e_t - e_{t-1}), 0, 1), the
@@ -192,13 +197,14 @@ PARAMETERS = """\
         a unit can respond to a threshold or a bump of one feature; W[1] has
         one row per bin (``coefs_[0]`` of shape (total bins, n[1])). Columns
         with fewer distinct values get fewer bins (a binary column one).
-        Dense X only; not with ``partial_fit``.
+        Dense X only; not with ``partial_fit``. "auto" is "piecewise_linear"
+        in ``fit`` on dense X, else None, as for ``input_scaling``.
 
     n_bins : int, default=16
         The most quantile bins a column gets with
         ``numerical_embedding="piecewise_linear"``.
 
-    n_members : int, default=1
+    n_members : int or "auto", default=1
         k > 1 trains an ensemble of k members in one network, TabM-mini's
         way (Gorishniy et al., 2025): member j scales A[0] (the input, after
         any input transform) feature by feature by its own r_j (random signs
@@ -208,7 +214,8 @@ PARAMETERS = """\
         mean of the k members' costs; predictions are the mean of the members'
         probabilities (or values), and so is the validation score of early
         stopping. Each epoch costs about k times one network's. Dense X only;
-        not with ``batch_norm``.
+        not with ``batch_norm``. "auto" is 8 in ``fit`` on dense X
+        without ``batch_norm``, else 1 (one network), as for ``input_scaling``.
 
     weight_decay : float, default=0.0
         Decoupled weight decay (Loshchilov & Hutter, 2019; AdamW with

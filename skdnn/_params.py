@@ -63,12 +63,61 @@ PARAMETER_CONSTRAINTS = {
     "scoring": [str, callable, None],
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     "batch_norm": ["boolean"],
-    "input_scaling": [StrOptions({"robust"}), None],
-    "numerical_embedding": [StrOptions({"piecewise_linear"}), None],
+    "input_scaling": [StrOptions({"auto", "robust"}), None],
+    "numerical_embedding": [StrOptions({"auto", "piecewise_linear"}), None],
     "n_bins": [Interval(Integral, 2, None, closed="left")],
-    "n_members": [Interval(Integral, 1, None, closed="left")],
+    "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
 }
+
+
+# The network's input end: what "auto" is in fit on dense X (the levers that
+# measured best together on the quality benchmark, benchmarks/LEVERS.md), and
+# what it is elsewhere, as before these parameters existed: the plain network.
+INPUT_PARAMS = ("input_scaling", "numerical_embedding", "n_members")
+AUTO_INPUT = {
+    "input_scaling": "robust",
+    "numerical_embedding": "piecewise_linear",
+    "n_members": 8,
+}
+PLAIN_INPUT = {"input_scaling": None, "numerical_embedding": None, "n_members": 1}
+
+
+def input_setup(estimator, sparse, incremental, fitted=None):
+    """``input_scaling``, ``numerical_embedding`` and ``n_members``, "auto" resolved.
+
+    Parameters
+    ----------
+    estimator : DeepNetClassifier or DeepNetRegressor
+    sparse : bool
+        Whether X is a sparse matrix.
+    incremental : bool
+        Whether the call is ``partial_fit``.
+    fitted : dict or None
+        The values the network being continued was fitted with; None on a
+        first pass.
+
+    Returns
+    -------
+    setup : dict
+        The three values. "auto" is the fitted value when a network is
+        continued, else ``AUTO_INPUT``'s for ``fit`` on dense X (one member
+        with ``batch_norm=True``, which an ensemble does not take), else the
+        plain network's.
+    """
+    plain = sparse or (incremental and fitted is None)
+    setup = {}
+    for name in INPUT_PARAMS:
+        value = getattr(estimator, name)
+        if value == "auto":
+            if fitted is not None:
+                value = fitted[name]
+            elif plain or (name == "n_members" and estimator.batch_norm):
+                value = PLAIN_INPUT[name]
+            else:
+                value = AUTO_INPUT[name]
+        setup[name] = value
+    return setup
 
 
 def check_learning_rate_is_a_number(estimator):

@@ -18,14 +18,15 @@ def _is_stochastic(estimator):
             f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r} is not one. Use "
             "fit, or set solver='adam' or 'sgd'."
         )
-    if estimator.input_scaling is not None or estimator.numerical_embedding is not None:
+    transforms = (estimator.input_scaling, estimator.numerical_embedding)
+    if any(value not in ("auto", None) for value in transforms):
         raise AttributeError(
             f"partial_fit is not available with input_scaling="
             f"{estimator.input_scaling!r} and numerical_embedding="
             f"{estimator.numerical_embedding!r}: they are fitted on the training "
             "data in fit, and partial_fit sees one batch at a time. Scale or "
             "encode X before partial_fit (e.g. a RobustScaler fitted on a "
-            "sample), or set both to None."
+            "sample), or set both to 'auto' (none on a first partial_fit) or None."
         )
     if estimator.learning_rate_schedule in PER_STEP:
         raise AttributeError(

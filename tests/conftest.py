@@ -10,6 +10,12 @@ SOLVER_KWARGS = {
 }
 
 
+# The plain network of the course (the defaults before issue 22): no input
+# transforms, one member. What parity with scikit-learn's MLPs, the course's
+# equations and tests of one W[l] per layer are about.
+PLAIN = {"input_scaling": None, "numerical_embedding": None, "n_members": 1}
+
+
 def use_kernels(monkeypatch, backend):
     """Run the rest of a test on the "numpy" or "numba" kernels (SKDNN_KERNELS).
 

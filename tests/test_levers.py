@@ -445,3 +445,87 @@ def test_label_smoothing_caps_the_confidence_at_the_smoothed_target(n_classes):
     target = 1 - 0.3 + 0.3 / n_classes
     assert smoothed.max() < target + 0.02
     assert np.median(smoothed) > target - 0.05
+
+
+# ----------------------------------------------------------------------
+# "auto": the input end fit on dense X, the plain network elsewhere
+# ----------------------------------------------------------------------
+AUTO = dict(input_scaling="auto", numerical_embedding="auto", n_members="auto")
+EXPLICIT = dict(
+    input_scaling="robust", numerical_embedding="piecewise_linear", n_members=8
+)
+PLAIN = dict(input_scaling=None, numerical_embedding=None, n_members=1)
+
+
+def _kinds(estimator):
+    return [row["kind"] for row in estimator.summary().rows if row["layer"] == 0]
+
+
+@pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
+def test_auto_on_dense_X_is_robust_scaling_bins_and_eight_members(Estimator):
+    X, y = _data()
+    fits = [
+        _fit_quietly(Estimator((4,), random_state=0, max_iter=5, **p), X, y)
+        for p in (AUTO, EXPLICIT)
+    ]
+    assert _kinds(fits[0]) == ["robust_scale", "piecewise_linear", "ensemble_input"]
+    assert fits[0].member_scales_.shape[0] == 8
+    for a, b in zip(fits[0].coefs_, fits[1].coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert _kinds(Estimator((4,), **AUTO)) == _kinds(fits[0])  # before fit too
+
+
+@pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
+def test_auto_on_sparse_X_is_the_plain_network(Estimator):
+    X, y = _data()
+    X[X < 0.5] = 0.0
+    fits = [
+        _fit_quietly(Estimator((4,), random_state=0, max_iter=5, **p), *data)
+        for p, data in [(AUTO, (sp.csr_matrix(X), y)), (PLAIN, (X, y))]
+    ]
+    assert _kinds(fits[0]) == []
+    assert fits[0].member_scales_ is None
+    for a, b in zip(fits[0].coefs_, fits[1].coefs_, strict=True):
+        assert_allclose(a, b, rtol=1e-12)
+    assert fits[0].__sklearn_tags__().input_tags.sparse
+    assert not Estimator(**EXPLICIT).__sklearn_tags__().input_tags.sparse
+
+
+def test_auto_with_batch_norm_keeps_the_transforms_and_one_member():
+    X, y = _data()
+    clf = _fit_quietly(
+        DeepNetClassifier((4,), batch_norm=True, max_iter=5, **AUTO), X, y
+    )
+    assert _kinds(clf) == ["robust_scale", "piecewise_linear"]
+
+
+def test_auto_starts_partial_fit_with_the_plain_network_and_fit_continues_it():
+    X, y = _data()
+    streamed = [DeepNetClassifier((4,), random_state=0, **p) for p in (AUTO, PLAIN)]
+    for clf in streamed:
+        for batch in np.array_split(np.arange(len(X)), 4):
+            clf.partial_fit(X[batch], y[batch], classes=[0, 1])
+    assert _kinds(streamed[0]) == []
+    np.testing.assert_array_equal(
+        streamed[0].predict_proba(X), streamed[1].predict_proba(X)
+    )
+    # a warm-started fit continues the plain network it has
+    streamed[0].set_params(warm_start=True, max_iter=3)
+    _fit_quietly(streamed[0], X, y)
+    assert _kinds(streamed[0]) == [] and streamed[0].member_scales_ is None
+
+
+def test_partial_fit_continues_a_network_fitted_with_auto():
+    X, y = _data()
+    clf = _fit_quietly(
+        DeepNetClassifier((4,), random_state=0, max_iter=5, **AUTO), X, y
+    )
+    edges = [e.copy() for e in clf._network.input_layers[1].edges]
+    n_iter = clf.n_iter_
+    clf.partial_fit(X[:50] * 3.0, y[:50])  # other data: the bins stay the fitted ones
+    assert clf.n_iter_ == n_iter + 1
+    assert _kinds(clf) == ["robust_scale", "piecewise_linear", "ensemble_input"]
+    for before, after in zip(edges, clf._network.input_layers[1].edges, strict=True):
+        np.testing.assert_array_equal(before, after)
+    with pytest.raises(ValueError, match="X.toarray()"):
+        clf.predict(sp.csr_matrix(X))

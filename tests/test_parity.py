@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import PLAIN
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -83,7 +84,7 @@ def _pair(kind, activation, hidden=(6, 4), **params):
     learning_rate = common.pop("learning_rate", 0.05)
     batch_size = common.pop("batch_size", None)
     ours = ours_class(
-        hidden, learning_rate=learning_rate, batch_size=batch_size, **common
+        hidden, learning_rate=learning_rate, batch_size=batch_size, **common, **PLAIN
     )
     theirs = theirs_class(
         hidden_layer_sizes=hidden,
@@ -229,6 +230,7 @@ EARLY = dict(
     max_iter=12,
     init="auto",  # a run whose best epoch is not its last
     random_state=0,
+    **PLAIN,
 )
 
 

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._nn.layer import Pass
 from .._nn.linear import Linear
 from .._nn.penalty import L2
+from .._params import input_setup
 from .._validation import _validate_data
 
 # A sigmoid or tanh unit is in its flat tail where g(z) is within this share of
@@ -160,6 +161,7 @@ def _input_rows(estimator, fitted):
 
     The input transforms hold fitted constants (no trained parameters); an
     ensemble's input holds the k members' scales r_j, k n[0] parameters.
+    Before fit, "auto" shows what ``fit`` on dense X makes of it.
     """
     if fitted:
         described = []
@@ -169,12 +171,13 @@ def _input_rows(estimator, fitted):
             trained = sum(p.size for p in layer.parameters() if p.trained)
             described.append((layer.kind, layer.n_out, trained))
     else:
+        setup = input_setup(estimator, sparse=False, incremental=False)
         described = [
             (kind, None, count)
             for kind, count, used in (
-                ("robust_scale", 0, estimator.input_scaling is not None),
-                ("piecewise_linear", 0, estimator.numerical_embedding is not None),
-                ("ensemble_input", None, estimator.n_members > 1),
+                ("robust_scale", 0, setup["input_scaling"] is not None),
+                ("piecewise_linear", 0, setup["numerical_embedding"] is not None),
+                ("ensemble_input", None, setup["n_members"] > 1),
             )
             if used
         ]
