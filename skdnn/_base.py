@@ -13,6 +13,7 @@ targets become the output layer's Y and how it scores a validation set.
 import copy
 import inspect
 import math
+import numbers
 from contextlib import contextmanager
 
 import numpy as np
@@ -482,7 +483,7 @@ class BaseDeepNet(
         fitted = None if first_pass else self._fitted_input()
         setup = input_setup(self, sp.issparse(X), incremental, fitted)
         if setup["n_members"] > 1 and sp.issparse(X):
-            raise ValueError(
+            raise TypeError(
                 f"n_members={self.n_members} scales a dense copy of X for each "
                 "member; pass X.toarray(), or n_members=1 (or 'auto') for "
                 "sparse X."
@@ -501,7 +502,7 @@ class BaseDeepNet(
             setup["n_members"],
         )
         random_state = check_random_state(self.random_state)
-        rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+        rng = self._generator(random_state, incremental and not first_pass)
         if first_pass:
             theta = np.zeros(network.n_params, dtype=X.dtype)
             initializers = layer_initializers(self.init, network.activations())
@@ -565,6 +566,46 @@ class BaseDeepNet(
         self.out_activation_ = output
         return TrainingData(X, y, Y, sample_weight), rng, random_state
 
+    def _generator(self, random_state, continuing):
+        """The Generator that draws this call's weights, shuffles and masks.
+
+        Every fit (warm-started too), and a first ``partial_fit``, seeds it
+        with a draw from ``random_state``, as 0.1.0 did. An integer
+        ``random_state`` gives every call the same draw, so a later
+        ``partial_fit`` with the integer that seeded the previous call counts
+        itself in ``_random_stream = (seed, calls)`` and seeds with
+        ``(draw, calls)``: each call draws new orders and masks, and the
+        sequence of calls is reproducible (a failed call leaves the count
+        where it was, with the rest of the state). A RandomState instance, or
+        None, gives every call new draws by itself; a model saved by an
+        earlier version, which has no ``_random_stream``, starts one.
+
+        Parameters
+        ----------
+        random_state : numpy.random.RandomState
+            ``check_random_state(self.random_state)``.
+        continuing : bool
+            Whether this is a ``partial_fit`` call continuing a fitted network.
+
+        Returns
+        -------
+        rng : numpy.random.Generator
+        """
+        draw = random_state.randint(np.iinfo(np.int32).max)
+        seed = self.random_state
+        if not isinstance(seed, numbers.Integral):
+            self._random_stream = None
+            return np.random.default_rng(draw)
+        stream = self.__dict__.get("_random_stream")
+        if continuing and stream is not None and stream[0] == seed:
+            calls = stream[1] + 1
+            rng = np.random.default_rng([draw, calls])
+        else:
+            calls = 0
+            rng = np.random.default_rng(draw)
+        self._random_stream = (int(seed), calls)
+        return rng
+
     def _fitted_input(self):
         """``input_setup``'s values for the network being continued."""
         scaling, embedding, _ = self.__dict__.get("_input_params", (None, None, None))
@@ -597,16 +638,17 @@ class BaseDeepNet(
                     "warm_start=False to train a new network."
                 )
             return list(self._network.input_layers)
-        self._input_params = asked
         if asked[:2] == (None, None):
+            self._input_params = asked
             return []
         if sp.issparse(X):
-            raise ValueError(
+            raise TypeError(
                 f"input_scaling={self.input_scaling!r} and numerical_embedding="
                 f"{self.numerical_embedding!r} transform dense X only (centring "
                 "on the median, or binning, fills in the zeros of a sparse "
                 "matrix). Pass X.toarray(), or set both to None (or 'auto')."
             )
+        self._input_params = asked
         return fit_input_layers(X, scaling, embedding, self.n_bins, sample_weight)
 
     def _scale_targets(self, Y, sample_weight, incremental, first_pass):
@@ -676,8 +718,9 @@ class BaseDeepNet(
             )
         if sp.issparse(X) and (self._network.input_layers or self._network.members > 1):
             fitted = self._fitted_input()
-            raise ValueError(
-                "This model takes dense X only (it was fitted with "
+            raise TypeError(
+                "This model takes dense X only, not a sparse matrix (it was "
+                "fitted with "
                 + ", ".join(f"{name}={value!r}" for name, value in fitted.items())
                 + "); pass X.toarray()."
             )

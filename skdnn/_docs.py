@@ -119,8 +119,10 @@ PARAMETERS = """\
         Whether to shuffle the samples at each epoch ("sgd", "adam").
 %(extra_parameters)s
     random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, the shuffling and the early-stopping
-        split. An int gives identical models run after run.
+        Seeds the weight initialisation, the shuffling, the dropout masks and
+        the early-stopping split. An int gives identical models run after
+        run; each ``partial_fit`` call draws new orders and masks, and the
+        same sequence of calls gives the same model.
 
     warm_start : bool, default=False
         Continue from the weights of the previous ``fit`` instead of

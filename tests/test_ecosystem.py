@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.base import clone
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -129,6 +129,28 @@ def test_grid_search_on_dask_matches_the_sequential_run(dask_client, small_digit
         )
     assert on_dask.best_params_ == sequential.best_params_
     assert _same_weights(on_dask.best_estimator_[-1], sequential.best_estimator_[-1])
+
+
+def test_dask_ml_incremental_trains_as_a_loop_over_the_blocks_does():
+    # dask-ml's Incremental calls partial_fit on each block of a chunked dask
+    # array in turn: several epochs of it are the same stream of calls.
+    dask_array = pytest.importorskip("dask.array")
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    X, y = make_classification(600, 6, random_state=0)
+    net = DeepNetClassifier((8,), dropout=0.2, random_state=0)
+    incremental = wrappers.Incremental(clone(net), shuffle_blocks=False)
+    X_blocks = dask_array.from_array(X, chunks=150)
+    y_blocks = dask_array.from_array(y, chunks=150)
+    for _ in range(3):
+        incremental.partial_fit(X_blocks, y_blocks, classes=[0, 1])
+    for _ in range(3):
+        for start in range(0, 600, 150):
+            net.partial_fit(X[start : start + 150], y[start : start + 150], [0, 1])
+    assert incremental.estimator_.n_iter_ == net.n_iter_ == 12
+    assert _same_weights(incremental.estimator_, net)
+    np.testing.assert_array_equal(
+        incremental.predict_proba(X_blocks).compute(), net.predict_proba(X)
+    )
 
 
 def test_cross_val_score_under_loky_matches_sequential(small_digits):

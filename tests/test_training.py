@@ -7,6 +7,7 @@ operation escaped training.
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
@@ -171,3 +172,88 @@ def test_small_lbfgs_fits_run_blas_on_one_thread(small, monkeypatch):
     assert before == [2] * len(before)
     assert seen == [[1] * len(before) if small else before]
     assert after == before
+
+
+# ----------------------------------------------------------------------
+# The random stream of partial_fit (issue 23)
+# ----------------------------------------------------------------------
+def _standing_still(Estimator=DeepNetClassifier, **params):
+    # A step so small that the weights do not move: each epoch's cost is set
+    # by its draws alone (dropout's masks; with batch norm, the shuffled
+    # batches), so two equal costs are two equal draws.
+    params = {"solver": "sgd", "momentum": 0.0, "learning_rate": 1e-300, **params}
+    return Estimator((8,), batch_size=16, random_state=0, **params)
+
+
+def _partial_fit(model, X, y):
+    if isinstance(model, DeepNetClassifier):
+        return model.partial_fit(X, y, classes=[0, 1, 2])
+    return model.partial_fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
+@pytest.mark.parametrize(
+    "draws", [{"dropout": 0.5}, {"batch_norm": True}], ids=["masks", "shuffles"]
+)
+def test_each_partial_fit_call_draws_new_masks_and_orders(Estimator, draws):
+    model = _standing_still(Estimator, **draws)
+    for _ in range(4):
+        _partial_fit(model, X_SCALED, Y_IRIS)
+    costs = model.loss_curve_
+    assert len(set(costs)) == 4, costs
+
+
+def test_a_partial_fit_stream_is_reproducible_across_clones():
+    def stream(model):
+        for start in (0, 50, 100, 0, 50):
+            rows = slice(start, start + 50)
+            _partial_fit(model, X_SCALED[rows], Y_IRIS[rows])
+        return model
+
+    model = DeepNetClassifier((8,), dropout=0.3, batch_size=16, random_state=3)
+    first = stream(model)
+    again = stream(clone(first))
+    fresh = stream(DeepNetClassifier((8,), dropout=0.3, batch_size=16, random_state=3))
+    for other in (again, fresh):
+        for p, q in zip(
+            first.coefs_ + first.intercepts_,
+            other.coefs_ + other.intercepts_,
+            strict=True,
+        ):
+            np.testing.assert_array_equal(p, q)
+        assert other.loss_curve_ == first.loss_curve_
+
+
+def test_a_fit_then_partial_fit_calls_draw_new_masks():
+    model = _standing_still(dropout=0.5, max_iter=1)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X_SCALED, Y_IRIS)
+    model.partial_fit(X_SCALED, Y_IRIS)
+    model.partial_fit(X_SCALED, Y_IRIS)
+    assert len(set(model.loss_curve_)) == 3, model.loss_curve_
+
+
+def test_a_failed_partial_fit_leaves_the_stream_where_it_was():
+    model = _partial_fit(_standing_still(dropout=0.5), X_SCALED, Y_IRIS)
+    twin = _partial_fit(_standing_still(dropout=0.5), X_SCALED, Y_IRIS)
+    model.set_params(learning_rate=1e300)
+    with pytest.raises(ValueError, match="diverged"):
+        model.partial_fit(X_SCALED, Y_IRIS)  # after drawing masks
+    model.set_params(learning_rate=1e-300)
+    model.partial_fit(X_SCALED, Y_IRIS)
+    twin.partial_fit(X_SCALED, Y_IRIS)
+    assert model.loss_curve_ == twin.loss_curve_
+
+
+def test_warm_start_fits_keep_drawing_what_a_fit_draws():
+    # A fit, warm-started or not, seeds its draws from random_state alone: the
+    # same data on the same weights train the same way (and hold out the same
+    # early-stopping split).
+    model = _standing_still(dropout=0.5, warm_start=True, max_iter=1)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X_SCALED, Y_IRIS)
+    for _ in range(2):
+        with pytest.warns(ConvergenceWarning):
+            model.fit(X_SCALED, Y_IRIS)
+    first, second, third = model.loss_curve_
+    assert second == third != first
