@@ -1,4 +1,7 @@
-"""What several test files share: the solvers and the step sizes that train them."""
+"""What several test files share: the solvers and their step sizes, the plain
+network, and comparing two networks' weights."""
+
+import numpy as np
 
 SOLVERS = ["adam", "sgd", "lbfgs"]
 STOCHASTIC = ["adam", "sgd"]
@@ -14,6 +17,14 @@ SOLVER_KWARGS = {
 # transforms, one member. What parity with scikit-learn's MLPs, the course's
 # equations and tests of one W[l] per layer are about.
 PLAIN = {"input_scaling": None, "numerical_embedding": None, "n_members": 1}
+
+
+def assert_same_weights(a, b):
+    """Assert two fitted networks hold the same W[l] and b[l], bit for bit."""
+    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(W_a, W_b)
+    for b_a, b_b in zip(a.intercepts_, b.intercepts_, strict=True):
+        np.testing.assert_array_equal(b_a, b_b)
 
 
 def use_kernels(monkeypatch, backend):

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SOLVER_KWARGS, SOLVERS, STOCHASTIC
+from conftest import SOLVER_KWARGS, SOLVERS, STOCHASTIC, assert_same_weights
 from scipy.special import softmax
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -48,14 +48,6 @@ def _fit_quietly(clf, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return clf.fit(*args, **kwargs)
-
-
-def _assert_same_weights(a, b):
-    assert len(a.coefs_) == len(b.coefs_)
-    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
-        np.testing.assert_array_equal(W_a, W_b)
-    for b_a, b_b in zip(a.intercepts_, b.intercepts_, strict=True):
-        np.testing.assert_array_equal(b_a, b_b)
 
 
 def _assert_close_weights(a, b, **tolerances):
@@ -357,7 +349,7 @@ def test_invscaling_with_power_t_zero_is_constant():
         max_iter=5, learning_rate_schedule="invscaling", power_t=0.0, **SGD
     )
     _fit_quietly(scaled, IRIS_X, IRIS_Y)
-    _assert_same_weights(constant, scaled)
+    assert_same_weights(constant, scaled)
 
 
 @pytest.mark.parametrize("solver", STOCHASTIC)
@@ -517,7 +509,7 @@ def test_integer_input_trains_in_float64():
     float_clf = _fit_quietly(
         DeepNetClassifier((8,), max_iter=10, random_state=0), X_int.astype(float), y
     )
-    _assert_same_weights(clf, float_clf)
+    assert_same_weights(clf, float_clf)
 
 
 # ----------------------------------------------------------------------
@@ -674,7 +666,7 @@ def test_sigmoid_is_logistic():
     logistic = _fit_quietly(
         DeepNetClassifier(activation="logistic", **params), IRIS_X, IRIS_Y
     )
-    _assert_same_weights(sigmoid, logistic)
+    assert_same_weights(sigmoid, logistic)
 
 
 @pytest.mark.parametrize("sizes", [7, np.int64(7), [7], (7,), np.array([7])])

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import PLAIN
 from numpy.testing import assert_allclose
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -454,7 +455,6 @@ AUTO = dict(input_scaling="auto", numerical_embedding="auto", n_members="auto")
 EXPLICIT = dict(
     input_scaling="robust", numerical_embedding="piecewise_linear", n_members=8
 )
-PLAIN = dict(input_scaling=None, numerical_embedding=None, n_members=1)
 
 
 def _kinds(estimator):

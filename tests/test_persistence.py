@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from conftest import use_kernels
+from conftest import assert_same_weights, use_kernels
 from sklearn.base import clone
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -48,11 +48,6 @@ def _assert_predicts_identically(a, b, X):
     assert methods == [m for m in PREDICTIONS if hasattr(a, m)]
     for method in methods:
         np.testing.assert_array_equal(getattr(a, method)(X), getattr(b, method)(X))
-
-
-def _assert_same_weights(a, b):
-    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
-        np.testing.assert_array_equal(p, q)
 
 
 # ----------------------------------------------------------------------
@@ -215,7 +210,7 @@ def test_restored_model_continues_partial_fit_exactly(roundtrip, name, tmp_path)
     _continue_partial_fit(clf, X, y)
     _continue_partial_fit(restored, X, y)
     _assert_predicts_identically(restored, clf, X)
-    _assert_same_weights(restored, clf)
+    assert_same_weights(restored, clf)
     assert restored.n_iter_ == clf.n_iter_ == n_iter + 3
     assert restored.t_ == clf.t_
     assert restored.loss_curve_ == clf.loss_curve_
@@ -243,7 +238,7 @@ def test_restored_mid_stream_model_draws_what_the_original_draws(
     _continue_partial_fit(restored, X_IRIS, Y_IRIS)
     _continue_partial_fit(unsaved, X_IRIS, Y_IRIS)
     for other in (restored, unsaved):
-        _assert_same_weights(other, model)
+        assert_same_weights(other, model)
         assert other.loss_curve_ == model.loss_curve_
 
 
@@ -257,7 +252,7 @@ def test_restored_model_continues_warm_start_fit_exactly(roundtrip, name, tmp_pa
     before = clf.predict(X) if name.startswith("regressor") else clf.predict_proba(X)
     _fit(clf, X, y)
     _fit(restored, X, y)
-    _assert_same_weights(restored, clf)
+    assert_same_weights(restored, clf)
     _assert_predicts_identically(restored, clf, X)
     after = clf.predict(X) if name.startswith("regressor") else clf.predict_proba(X)
     assert not np.array_equal(after, before)  # it did train on
@@ -287,7 +282,7 @@ def test_restored_model_continues_with_the_numpy_steps_exactly(
     restored = pickle.loads(pickle.dumps(clf))
     _continue_partial_fit(clf, X, y)
     _continue_partial_fit(restored, X, y)
-    _assert_same_weights(restored, clf)
+    assert_same_weights(restored, clf)
     assert restored.loss_curve_ == clf.loss_curve_
 
 
@@ -394,7 +389,7 @@ def test_skops_restored_model_continues_partial_fit_exactly(name, sio):
     restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
     _continue_partial_fit(clf, X, y)
     _continue_partial_fit(restored, X, y)
-    _assert_same_weights(restored, clf)
+    assert_same_weights(restored, clf)
     _assert_predicts_identically(restored, clf, X)
     assert restored.loss_curve_ == clf.loss_curve_
 
@@ -407,7 +402,7 @@ def test_skops_restored_mid_stream_model_draws_what_the_original_draws(sio):
     restored = sio.loads(data, trusted=untrusted)
     _continue_partial_fit(model, X_IRIS, Y_IRIS)
     _continue_partial_fit(restored, X_IRIS, Y_IRIS)
-    _assert_same_weights(restored, model)
+    assert_same_weights(restored, model)
     assert restored.loss_curve_ == model.loss_curve_
 
 
@@ -417,7 +412,7 @@ def test_skops_restored_model_continues_warm_start_fit_exactly(sio):
     restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
     _fit(clf, X, y)
     _fit(restored, X, y)
-    _assert_same_weights(restored, clf)
+    assert_same_weights(restored, clf)
 
 
 def test_skops_restored_coefs_are_views_of_its_own_parameters(sio):
@@ -506,7 +501,7 @@ def test_a_model_of_0_1_0_goes_on_along_a_stream_of_its_own():
     for model in models:
         for _ in range(3):
             model.partial_fit(X, y)
-    _assert_same_weights(*models)
+    assert_same_weights(*models)
     assert len(set(models[0].loss_curve_[-3:])) == 3
 
 

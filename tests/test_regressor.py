@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import SOLVER_KWARGS, SOLVERS
+from conftest import SOLVER_KWARGS, SOLVERS, assert_same_weights
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_linnerud, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
@@ -38,11 +38,6 @@ def _fit_quietly(reg, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return reg.fit(*args, **kwargs)
-
-
-def _assert_same_weights(a, b):
-    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
-        np.testing.assert_array_equal(p, q)
 
 
 def _hand_cost(reg, X, Y, alpha):
@@ -116,7 +111,7 @@ def test_one_column_y_trains_like_1d_y():
     params = dict(hidden_layer_sizes=(5,), max_iter=10, random_state=0)
     flat = _fit_quietly(DeepNetRegressor(**params), X_SMALL, Y_SMALL)
     column = _fit_quietly(DeepNetRegressor(**params), X_SMALL, Y_SMALL[:, None])
-    _assert_same_weights(flat, column)
+    assert_same_weights(flat, column)
     np.testing.assert_array_equal(flat.predict(X_SMALL), column.predict(X_SMALL))
 
 

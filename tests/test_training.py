@@ -7,6 +7,7 @@ operation escaped training.
 
 import numpy as np
 import pytest
+from conftest import assert_same_weights
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
@@ -215,12 +216,7 @@ def test_a_partial_fit_stream_is_reproducible_across_clones():
     again = stream(clone(first))
     fresh = stream(DeepNetClassifier((8,), dropout=0.3, batch_size=16, random_state=3))
     for other in (again, fresh):
-        for p, q in zip(
-            first.coefs_ + first.intercepts_,
-            other.coefs_ + other.intercepts_,
-            strict=True,
-        ):
-            np.testing.assert_array_equal(p, q)
+        assert_same_weights(other, first)
         assert other.loss_curve_ == first.loss_curve_
 
 
