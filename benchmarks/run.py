@@ -4,7 +4,8 @@ Every comparison runs the libraries in one process on the same data, the same
 architecture, solver, batch size, epochs and dtype, alternating their runs
 round after round, and reports medians and their ratio. Writes the tables to
 ``benchmarks/RESULTS.md`` (with the machine, the library versions and this
-command) and prints them.
+command) and prints them. The file's last section, the run history (every
+earlier run's figures, written by hand), is kept as it was.
 
 Usage::
 
@@ -86,9 +87,10 @@ SIZES = {
 class Timings(dict):
     """Median seconds of each run, keeping every round's times for paired ratios.
 
-    The machine drifts between a fast and a slow mode (see the README); two runs
-    of one round are close in time, so the median of their per-round quotients
-    holds better than the quotient of two medians taken over all rounds.
+    The machine drifts between a fast and a slow mode (see
+    docs/user_guide/performance.md); two runs of one round are close in time,
+    so the median of their per-round quotients holds better than the quotient
+    of two medians taken over all rounds.
     """
 
     def __init__(self, times):
@@ -430,7 +432,7 @@ def case_small(size):
             matmul()
 
     # Each round takes a fraction of a second and the timings here are bimodal
-    # (see the README), so this case gets more rounds than the others.
+    # (docs/user_guide/performance.md), so this case gets more rounds than others.
     t = alternate(
         {
             "skdnn": lambda: skdnn_fit(*common),
@@ -866,9 +868,21 @@ def main(argv=None):
         other_install=imported if problem else None,
     )
     if output is not None:
+        earlier = output.read_text(encoding="utf-8") if output.exists() else ""
+        text = with_history(text, earlier)
         output.write_text(text, encoding="utf-8")
     print(text)
     return text
+
+
+HISTORY = "## Run history"
+
+
+def with_history(report, earlier):
+    """The new report, followed by the run history of the earlier file, if any."""
+    if HISTORY not in earlier:
+        return report
+    return report.rstrip("\n") + "\n\n" + earlier[earlier.index(HISTORY) :]
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def alternate(candidates, rounds):
 def table(title, chosen, times, unit="ms", scale=1e3):
     """A markdown table: each candidate's median and its ratio to the chosen one."""
     base = np.array(times[chosen])
-    lines = [f"### {title}", "", f"| candidate | median {unit} | / chosen |"]
+    lines = [f"## {title}", "", f"| candidate | median {unit} | / chosen |"]
     lines.append("|---|---|---|")
     for name, t in times.items():
         ratio = float(np.median(np.array(t) / base))
@@ -159,7 +159,7 @@ def numpy_kernels():
 
 def compiled_step_block(size, rounds):
     if not _fast._compile():
-        return ["### COMPILED_STEP_BLOCK: Numba is not installed\n"]
+        return ["## COMPILED_STEP_BLOCK: Numba is not installed\n"]
     n_params = size["step_params"]
     return [
         _compiled_step_table(dtype, n_params, rounds)

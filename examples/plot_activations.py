@@ -39,7 +39,8 @@ from skdnn import DeepNetClassifier, LossCurveDisplay
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 epochs = 10 if FAST else 100
@@ -96,7 +97,6 @@ fig.suptitle(
     "Hidden activations on digits: mini-batch gradient descent, α = 0.1, batch 64"
 )
 fig.savefig(OUTPUT / "plot_activations.png", dpi=100)
-plt.close(fig)
 
 # %%
 # In the committed figure, with one hidden layer the sigmoid network's J falls

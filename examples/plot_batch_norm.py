@@ -36,7 +36,8 @@ from skdnn import DeepNetClassifier, LossCurveDisplay
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 warnings.filterwarnings("ignore", category=ConvergenceWarning)

@@ -4,8 +4,8 @@ Diagnosing dead ReLU units after a too-high learning rate
 
 ``diagnose(X, y)`` runs X through a fitted network and reports, layer by layer,
 the share of dead ReLU units (never active on any sample: they output 0 and
-pass no gradient, so they never recover), the mean |A[l]| and the gradient to
-weight ratio ||dW[l]|| / ||W[l]||. Three networks of three hidden layers of 64
+pass no gradient, so they never recover), the mean of abs(A[l]) and the
+gradient to weight ratio ‖dW[l]‖ / ‖W[l]‖. Three networks of three hidden layers of 64
 ReLU units are trained on digits for 30 epochs of mini-batch gradient descent
 with momentum (``partial_fit``, which keeps the last epoch's weights), at
 learning rates 0.01, 0.1 and 1: at 1, the first steps are so large that
@@ -37,7 +37,8 @@ from skdnn import DeepNetClassifier
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 warnings.filterwarnings("ignore", category=ConvergenceWarning)

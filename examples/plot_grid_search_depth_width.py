@@ -36,7 +36,8 @@ from skdnn import DeepNetClassifier, layer_grid
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 
@@ -128,7 +129,6 @@ fig.suptitle(
     f"{search.best_params_['net__activation']} (CV {search.best_score_:.3f})"
 )
 fig.savefig(OUTPUT / "plot_grid_search_depth_width.png", dpi=100, bbox_inches="tight")
-plt.close(fig)
 
 # %%
 # In the committed figure every cell lies between 0.928 and 0.971. The best is

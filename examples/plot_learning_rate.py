@@ -38,7 +38,8 @@ from skdnn import DeepNetClassifier, LossCurveDisplay
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 
@@ -108,7 +109,6 @@ axes[0].set_xlabel("Iteration (one gradient step on the whole training set)")
 axes[1].set_xlabel(f"Epoch (one pass over the data: {n_batches} mini-batch steps)")
 fig.suptitle("Choosing α: the training cost J for a range of learning rates (digits)")
 fig.savefig(OUTPUT / "plot_learning_rate.png", dpi=100)
-plt.close(fig)
 
 # %%
 # In the committed figure, batch gradient descent reaches a lower J after 200

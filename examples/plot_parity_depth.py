@@ -53,7 +53,8 @@ from skdnn import DeepNetClassifier
 matplotlib.use("Agg")
 FAST = os.environ.get("SKDNN_EXAMPLES_FAST") == "1"
 OUTPUT = Path(
-    os.environ.get("SKDNN_EXAMPLES_OUTPUT", Path(__file__).resolve().parent / "figures")
+    os.environ.get("SKDNN_EXAMPLES_OUTPUT")
+    or Path(__file__).resolve().parent / "figures"
 )
 OUTPUT.mkdir(parents=True, exist_ok=True)
 
@@ -137,7 +138,6 @@ fig.suptitle(
     f"(Adam, {epochs} epochs, {len(seeds)} seed{'s' if len(seeds) > 1 else ''})"
 )
 fig.savefig(OUTPUT / "plot_parity_depth.png", dpi=100, bbox_inches="tight")
-plt.close(fig)
 
 # %%
 # The committed figure (means over the 3 seeds, train / held-out accuracy):

@@ -1,9 +1,11 @@
 """skdnn: a from-scratch L-layer deep neural network for scikit-learn.
 
 Public: :class:`DeepNetClassifier`, :class:`DeepNetRegressor`,
-:func:`check_gradients`, :func:`layer_grid`, :class:`LossCurveDisplay`.
+:func:`check_gradients`, :func:`layer_grid`, :class:`LossCurveDisplay`, and
+the module :mod:`skdnn.onnx` (ONNX export; ``import skdnn`` never loads it).
 
-The map of the package (all modules but this one are private)::
+The map of the package (all modules but this one and ``onnx.py`` are
+private)::
 
     skdnn/
       _base.py          BaseDeepNet: the fit transaction, the network and θ,
@@ -21,6 +23,9 @@ The map of the package (all modules but this one are private)::
       _warnings.py      warnings attributed to the user's line
       _compat.py        the class paths of 0.1.0, for its pickles
       __main__.py       the demo (python -m skdnn)
+      onnx.py           ONNX export: skl2onnx converters, layer by layer
+                        (skdnn[onnx], imported only when asked for)
+      conftest.py       pytest: the doctests of onnx.py only with its extra
 
       _nn/              the course's network: NumPy and SciPy, no scikit-learn
         course.py       the course's equations as written: the reference

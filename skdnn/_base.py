@@ -52,7 +52,7 @@ from ._train.diagnosis import fit_warning, input_scale
 from ._train.lbfgs import train_lbfgs
 from ._train.stochastic import train_stochastic
 from ._train.stopping import uses_early_stopping
-from ._validation import _validate_data
+from ._validation import _validate_data, check_numpy_namespace
 from ._warnings import warn
 from ._weights import check_sample_weight
 
@@ -464,6 +464,7 @@ class BaseDeepNet(
         first_pass = not hasattr(self, "_theta") or (
             not self.warm_start and not incremental
         )
+        check_numpy_namespace(self, sample_weight=sample_weight)
         X, y = _validate_data(
             self,
             X,

@@ -4,6 +4,9 @@ from functools import update_wrapper, wraps
 from types import MethodType
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
+from sklearn.utils._array_api import _is_numpy_namespace, get_namespace
 from sklearn.utils.validation import validate_data
 
 from ._train.schedules import PER_STEP
@@ -66,14 +69,50 @@ class available_if_stochastic:
         return unbound
 
 
+def check_numpy_namespace(estimator, **arrays):
+    """A TypeError naming the array that belongs to another array API namespace.
+
+    skdnn computes with NumPy only. With scikit-learn's ``array_api_dispatch``
+    on, ``validate_data`` keeps an array in its own namespace (a torch tensor
+    stays a tensor), where NumPy's operations would fail deep inside; NumPy
+    arrays, lists, DataFrames and sparse matrices go through as always.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Named in the message.
+    **arrays : array-like or None
+        The inputs, by the names the message gives them.
+    """
+    if not get_config().get("array_api_dispatch", False):
+        return
+    for name, array in arrays.items():
+        if array is None or isinstance(array, np.ndarray | str) or sp.issparse(array):
+            continue
+        try:
+            xp, is_array_api = get_namespace(array)
+        except TypeError:  # not an array API array (a DataFrame, say)
+            continue
+        if is_array_api and not _is_numpy_namespace(xp):
+            raise TypeError(
+                f"{type(estimator).__name__} computes with NumPy only, and "
+                f"array_api_dispatch is on: {name} must be a NumPy array (or "
+                f"array-like), not an array of {xp.__name__}. Convert it "
+                "(np.asarray, or tensor.cpu().numpy() for torch), or call skdnn "
+                "outside sklearn.config_context(array_api_dispatch=True)."
+            )
+
+
 def _validate_data(estimator, X, y="no_validation", **kwargs):
     """scikit-learn's ``validate_data``, with NumPy's conversion errors explained.
 
     NumPy reports a string, a ragged row or a complex number in X in its own
     words ("could not convert string to float: 'x'"), and scikit-learn does not
     always say that a NaN is in y; these messages say what is wrong and what to
-    do instead.
+    do instead. Arrays of another array API namespace than NumPy's are refused
+    first (:func:`check_numpy_namespace`).
     """
+    check_numpy_namespace(estimator, X=X, y=None if isinstance(y, str) else y)
     try:
         return validate_data(estimator, X, y, **kwargs)
     except (TypeError, ValueError) as exc:

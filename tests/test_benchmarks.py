@@ -41,6 +41,14 @@ def test_benchmark_smoke_run(tmp_path):
     assert 1 / 1.5 < ceiling / (theirs / matmul) < 1.5
 
 
+def test_a_new_report_keeps_the_run_history_of_the_old_one():
+    module = runpy.run_path(str(SCRIPT), run_name="benchmark")
+    old = "# Benchmark results\n\nold tables\n\n## Run history\n\nrun 1: 1.2x\n"
+    new = module["with_history"]("# Benchmark results\n\nnew tables\n", old)
+    assert new == "# Benchmark results\n\nnew tables\n\n## Run history\n\nrun 1: 1.2x\n"
+    assert module["with_history"]("new\n", "no history\n") == "new\n"
+
+
 def test_benchmark_ratios_pair_runs_of_one_round():
     """A speed-up is the median of per-round quotients, not of two medians."""
     module = runpy.run_path(str(SCRIPT), run_name="benchmark")
@@ -190,7 +198,7 @@ def test_tuning_benchmark_smoke_run():
         "SHARED_ONES_SIZE",
         "LBFGS_ONE_BLAS_THREAD_BELOW",
     ):
-        assert f"### {name}" in text
+        assert f"## {name}" in text
     assert text.count("(chosen)") >= 7
     assert "nan" not in text.lower()
 

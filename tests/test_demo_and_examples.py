@@ -9,6 +9,8 @@ import pytest
 from skdnn.__main__ import main
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+# an example that needs an optional package is skipped without it
+NEEDS = {"onnx_export.py": ["skl2onnx", "onnxruntime"]}
 
 
 def test_demo_runs_and_prints_its_report(capsys):
@@ -39,6 +41,8 @@ def test_demo_runs_and_prints_its_report(capsys):
 def test_example_runs(path, capsys, monkeypatch, tmp_path):
     # Small and quick (SKDNN_EXAMPLES_FAST), headless (Agg), and writing its
     # figures to tmp_path rather than over the committed examples/figures.
+    for module in NEEDS.get(path.name, []):
+        pytest.importorskip(module)
     monkeypatch.setenv("SKDNN_EXAMPLES_FAST", "1")
     monkeypatch.setenv("SKDNN_EXAMPLES_OUTPUT", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -11,6 +11,7 @@ import joblib
 import numpy as np
 import pytest
 import sklearn
+from packaging.version import Version
 from sklearn.base import clone
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -151,6 +152,41 @@ def test_dask_ml_incremental_trains_as_a_loop_over_the_blocks_does():
     np.testing.assert_array_equal(
         incremental.predict_proba(X_blocks).compute(), net.predict_proba(X)
     )
+
+
+def test_dask_ml_incremental_search_trains_each_candidate_by_partial_fit():
+    # IncrementalSearchCV runs with distributed < 2025.3 only: later releases
+    # refuse its dask.persist inside an asynchronous client (dask-ml issue 1016).
+    dask_array = pytest.importorskip("dask.array")
+    distributed = pytest.importorskip("distributed")
+    model_selection = pytest.importorskip("dask_ml.model_selection")
+    if Version(distributed.__version__) >= Version("2025.3"):
+        pytest.skip("dask-ml's IncrementalSearchCV fails with distributed >= 2025.3")
+    X, y = make_classification(800, 6, random_state=0)
+    X_blocks = dask_array.from_array(X, chunks=100)
+    y_blocks = dask_array.from_array(y, chunks=100)
+    params = {"alpha": [1e-4, 1e-2], "hidden_layer_sizes": [(8,), (16,)]}
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+    ):
+        search = model_selection.IncrementalSearchCV(
+            DeepNetClassifier(random_state=0),
+            params,
+            n_initial_parameters=4,
+            max_iter=3,
+            decay_rate=None,
+            random_state=0,
+        ).fit(X_blocks, y_blocks, classes=[0, 1])
+        predicted = search.predict(X_blocks).compute()
+    assert len(search.cv_results_["params"]) == 4
+    best = search.best_estimator_
+    assert isinstance(best, DeepNetClassifier)
+    assert best.get_params()["alpha"] == search.best_params_["alpha"]
+    # one epoch per partial_fit call, as the search counted them
+    calls = search.model_history_[search.best_index_][-1]["partial_fit_calls"]
+    assert best.n_iter_ == calls == 3
+    assert set(predicted) <= {0, 1}
+    np.testing.assert_array_equal(predicted, best.predict(X))
 
 
 def test_cross_val_score_under_loky_matches_sequential(small_digits):

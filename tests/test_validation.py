@@ -4,6 +4,7 @@ Each test asserts on the message, so that a vague error (or NumPy's own words
 from inside the maths) fails it.
 """
 
+import os
 import pickle
 import re
 import warnings
@@ -813,3 +814,47 @@ def test_partial_fit_after_switching_to_lbfgs_leaves_the_model():
         clf.partial_fit(X_IRIS, Y_IRIS)
     np.testing.assert_array_equal(clf.predict_proba(X_IRIS), proba)
     assert _state(clf) == state
+
+
+# scikit-learn refuses array_api_dispatch unless SciPy was imported under
+# SCIPY_ARRAY_API=1: .ci/run runs these (and the estimator checks' array API
+# checks) in a step of their own with it set.
+ARRAY_API = os.environ.get("SCIPY_ARRAY_API") == "1"
+
+
+@pytest.mark.skipif(not ARRAY_API, reason="needs SCIPY_ARRAY_API=1 at start-up")
+def test_array_api_dispatch_with_numpy_arrays_trains_as_without_it():
+    import sklearn
+
+    plain = DeepNetClassifier(**SMALL).fit(X_IRIS, Y_IRIS)
+    with sklearn.config_context(array_api_dispatch=True):
+        dispatched = DeepNetClassifier(**SMALL).fit(X_IRIS, Y_IRIS)
+        proba = dispatched.predict_proba(X_IRIS)
+    assert type(proba) is np.ndarray
+    np.testing.assert_array_equal(proba, plain.predict_proba(X_IRIS))
+
+
+@pytest.mark.skipif(not ARRAY_API, reason="needs SCIPY_ARRAY_API=1 at start-up")
+@pytest.mark.parametrize("name", ["X", "y", "sample_weight", "predict"])
+def test_array_api_dispatch_refuses_other_namespaces_by_name(name):
+    import sklearn
+
+    xp = pytest.importorskip("array_api_strict")
+    X, y, weights = X_IRIS, Y_IRIS, np.ones(len(Y_IRIS))
+    fitted = DeepNetRegressor(**SMALL).fit(X, y)
+    before = fitted.coefs_[0].copy()
+    with sklearn.config_context(array_api_dispatch=True):
+        with pytest.raises(
+            TypeError,
+            match=f"{name if name != 'predict' else 'X'} "
+            "must be a NumPy array .* not an array of array_api_strict",
+        ):
+            if name == "predict":
+                fitted.predict(xp.asarray(X))
+            elif name == "X":
+                fitted.fit(xp.asarray(X), y)
+            elif name == "y":
+                fitted.fit(X, xp.asarray(y.astype(float)))
+            else:
+                fitted.fit(X, y, sample_weight=xp.asarray(weights))
+    np.testing.assert_array_equal(fitted.coefs_[0], before)
