@@ -6,8 +6,9 @@ Build it, offline, from the checkout's root::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 ``-W`` makes every warning an error. The gallery runs the examples in their
-fast mode (``SKDNN_EXAMPLES_FAST=1``: small data, few epochs), with their
-figures written to the build directory rather than over ``examples/figures``.
+fast mode (``SKDNN_EXAMPLES_FAST=1``: small data, few epochs); the figures the
+examples save themselves go to a temporary directory rather than over
+``examples/figures`` (sphinx-gallery captures its own for the pages).
 """
 
 import os

@@ -217,7 +217,10 @@ PARAMETERS = """\
         probabilities (or values), and so is the validation score of early
         stopping. Each epoch costs about k times one network's. Dense X only;
         not with ``batch_norm``. "auto" is 8 in ``fit`` on dense X
-        without ``batch_norm``, else 1 (one network), as for ``input_scaling``.
+        without ``batch_norm`` and with the "adam" or "lbfgs" solver, else 1
+        (one network), as for ``input_scaling``: with "sgd" each member's
+        output layer gets 1/k of one network's gradient, so k members learn
+        that much more slowly at the same ``learning_rate``.
 
     weight_decay : float, default=0.0
         Decoupled weight decay (Loshchilov & Hutter, 2019; AdamW with

@@ -102,8 +102,9 @@ def input_setup(estimator, sparse, incremental, fitted=None):
     setup : dict
         The three values. "auto" is the fitted value when a network is
         continued, else ``AUTO_INPUT``'s for ``fit`` on dense X (one member
-        with ``batch_norm=True``, which an ensemble does not take), else the
-        plain network's.
+        with ``batch_norm=True``, which an ensemble does not take, and with
+        ``solver="sgd"``, whose step gives each member's output layer 1/k of
+        one network's gradient), else the plain network's.
     """
     plain = sparse or (incremental and fitted is None)
     setup = {}
@@ -112,12 +113,25 @@ def input_setup(estimator, sparse, incremental, fitted=None):
         if value == "auto":
             if fitted is not None:
                 value = fitted[name]
-            elif plain or (name == "n_members" and estimator.batch_norm):
+            elif plain or (name == "n_members" and _one_member(estimator)):
                 value = PLAIN_INPUT[name]
             else:
                 value = AUTO_INPUT[name]
         setup[name] = value
     return setup
+
+
+def _one_member(estimator):
+    """Whether "auto" trains one network rather than an ensemble.
+
+    With batch norm (members share no batch statistics) and with plain SGD:
+    the cost is the mean of the k members' costs, so each member's output
+    layer and r_j get 1/k of the gradient one network's would, which Adam's
+    normalised step does not feel and SGD's step does (on scikit-learn's
+    regression check, R² 0.27 with 8 members against 0.54 with one, at the
+    same learning rate and epochs).
+    """
+    return bool(estimator.batch_norm) or estimator.solver == "sgd"
 
 
 def check_learning_rate_is_a_number(estimator):

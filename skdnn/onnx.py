@@ -33,15 +33,17 @@ then the output layer: softmax, or the sigmoid of (-z, z) for a binary
 problem, or the sigmoid of each label; with k members the mean of their
 probabilities (``ReduceMean``). A classifier's outputs are skl2onnx's: the
 labels (by ``ArgMax`` over the probabilities; for multilabel y, the 0/1
-indicator matrix, probability > 0.5), then the probabilities, as a ZipMap
-unless the option ``zipmap=False``; the options ``nocl`` and
-``output_class_labels`` work as for scikit-learn's classifiers. A regressor's
+indicator matrix), then the probabilities, as a ZipMap unless the option
+``zipmap=False`` (which a multilabel model needs, its rows having no one
+class to map to, and a float64 graph too, ONNX's ZipMap taking float32 only:
+both say so); the options ``nocl`` and ``output_class_labels`` work as for
+scikit-learn's classifiers. A regressor's
 one output has shape (N, n_outputs): (N, 1) for a single target, as
 skl2onnx's regressors give.
 
-The graph computes in float32 when the input is float32 and in float64 when
-it is float64; a graph's predictions equal the estimator's to the rounding of
-its dtype (tests/test_onnx.py).
+The graph computes in float64 when its input is float64 (the first input, for
+one input per column) and in float32 otherwise; a graph's predictions equal
+the estimator's to the rounding of its dtype (tests/test_onnx.py).
 
 Examples
 --------
@@ -60,8 +62,6 @@ Examples
 True
 """
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
@@ -70,6 +70,7 @@ try:
     import skl2onnx
     from onnx import TensorProto
     from skl2onnx import update_registered_converter
+    from skl2onnx._parse import _parse_sklearn_classifier
     from skl2onnx.common.data_types import (
         DoubleTensorType,
         FloatTensorType,
@@ -320,7 +321,12 @@ def _convert_classifier(scope, operator, container):
             P = graph.mean_over_members(P)
         low, high = graph.constant(finfo.tiny), graph.constant(1.0 - finfo.epsneg)
         graph.node("Min", [graph.node("Max", [P, low]), high], output=probabilities)
-        positive = graph.node("Greater", [P, graph.constant(0.5)])
+        # skdnn's labels are Z[L] > 0, which a rounded sigmoid may not tell
+        positive = (
+            graph.node("Greater", [P, graph.constant(0.5)])
+            if members
+            else graph.node("Greater", [Z, graph.constant(0.0)])
+        )
         graph.node("Cast", [positive], output=label, to=TensorProto.INT64)
         return
     last = 2 if members else 1
@@ -355,13 +361,39 @@ def _onnx_classes(classes):
         return classes.astype(np.int64)
     if all(isinstance(c, str) for c in classes):
         return classes.astype(str)
-    if all(isinstance(c, numbers.Integral) for c in classes):
-        return classes.astype(np.int64)
     raise ValueError(
         "The classes must be all integers or all strings to be ONNX labels, got "
         f"{classes.tolist()!r}; fit on labels of one type, or convert with "
         'options={"nocl": True} (the labels become 0, ..., n_classes - 1).'
     )
+
+
+def _parse_classifier(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's classifier parser, after checks that name the problem.
+
+    The parser asks for ``classes_`` first (an unfitted model would fail there
+    with skl2onnx's words), and its ZipMap takes one label per row, which a
+    multilabel model does not give, and float32 probabilities only (which a
+    float64 graph would hand it, as for scikit-learn's classifiers).
+    """
+    check_is_fitted(model)
+    zipmap = scope.get_options(model, {"zipmap": True})["zipmap"]
+    off = (
+        'options={"zipmap": False} (per estimator in a pipeline: '
+        '{DeepNetClassifier: {"zipmap": False}})'
+    )
+    if model._multilabel() and zipmap is not False:
+        raise ValueError(
+            "A multilabel DeepNetClassifier has one probability per label and "
+            f"no class to map them to: convert it with {off}."
+        )
+    if zipmap is True and guess_proto_type(inputs[0].type) == TensorProto.DOUBLE:
+        raise ValueError(
+            "ONNX's ZipMap takes float32 probabilities, and this graph computes "
+            f"in float64 (its input is): convert it with {off}, or "
+            'zipmap="columns", or from a float32 sample.'
+        )
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
 
 
 def _classifier_shapes(operator):
@@ -386,9 +418,13 @@ def _convert_regressor(scope, operator, container):
     Z = _network_graph(graph, X, model)
     output = operator.outputs[0].full_name
     if model._network.members > 1:
-        graph.mean_over_members(Z, output)
-    else:
-        graph.node("Identity", [Z], output)
+        Z = graph.mean_over_members(Z)
+    training = model.__dict__.get("_training_scale")
+    if training is not None:  # converted while fitting (a callback's model)
+        mean, std = training
+        Z = graph.node("Mul", [Z, graph.constant(std, "std")])
+        Z = graph.node("Add", [Z, graph.constant(mean, "mean")])
+    graph.node("Identity", [Z], output)
 
 
 def _regressor_shapes(operator):
@@ -419,6 +455,7 @@ def register_converters():
         "SkdnnDeepNetClassifier",
         _classifier_shapes,
         _convert_classifier,
+        parser=_parse_classifier,
         options=CLASSIFIER_OPTIONS,
     )
     update_registered_converter(
@@ -443,9 +480,9 @@ def to_onnx(model, X=None, **kwargs):
         scikit-learn model that skl2onnx converts and that contains them.
     X : array-like or DataFrame of shape (n_samples, n_features), default=None
         A sample of the input, from which the graph's input types are taken:
-        float32 rows give a float32 graph, float64 rows a float64 one, a
-        DataFrame one input per column. Dense: an ONNX graph takes dense
-        tensors.
+        float64 rows give a float64 graph, float32 (or integer) rows a float32
+        one, a DataFrame one input per column (the graph's dtype is then the
+        first column's). Dense: an ONNX graph takes dense tensors.
     **kwargs
         Passed to ``skl2onnx.to_onnx``: ``initial_types`` (instead of X),
         ``target_opset``, ``options`` (e.g. ``{"zipmap": False}``), ...

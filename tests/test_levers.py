@@ -499,6 +499,17 @@ def test_auto_with_batch_norm_keeps_the_transforms_and_one_member():
     assert _kinds(clf) == ["robust_scale", "piecewise_linear"]
 
 
+def test_auto_with_plain_sgd_keeps_the_transforms_and_one_member():
+    X, y = _data()
+    for solver, members in [("sgd", None), ("adam", 8), ("lbfgs", 8)]:
+        reg = _fit_quietly(
+            DeepNetRegressor((4,), solver=solver, max_iter=5, **AUTO), X, y
+        )
+        assert _kinds(reg)[:2] == ["robust_scale", "piecewise_linear"]
+        scales = reg.member_scales_
+        assert (scales is None) if members is None else len(scales) == members
+
+
 def test_auto_starts_partial_fit_with_the_plain_network_and_fit_continues_it():
     X, y = _data()
     streamed = [DeepNetClassifier((4,), random_state=0, **p) for p in (AUTO, PLAIN)]

@@ -178,7 +178,7 @@ def test_regressor_graphs_predict_as_skdnn(n_targets, network, dtype):
     np.testing.assert_allclose(output, expected, rtol=0, atol=TOLERANCE[dtype] * scale)
 
 
-@pytest.mark.parametrize("target_opset", [15, None])
+@pytest.mark.parametrize("target_opset", [13, 15, None])
 def test_members_are_averaged_before_and_after_opset_18(target_opset):
     # ReduceMean takes its axes as an attribute before opset 18, an input after
     X, y = _classification("multiclass")
@@ -190,7 +190,10 @@ def test_members_are_averaged_before_and_after_opset_18(target_opset):
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=1e-12)
     reg = DeepNetRegressor((8,), n_members=4, max_iter=15, random_state=0).fit(X, y)
     (output,) = _run(skdnn_onnx.to_onnx(reg, X[:1], target_opset=target_opset), X)
-    np.testing.assert_allclose(output[:, 0], reg.predict(X), rtol=1e-12)
+    expected = reg.predict(X)
+    np.testing.assert_allclose(
+        output[:, 0], expected, atol=1e-12 * np.abs(expected).max()
+    )
 
 
 def test_classifier_options_are_skl2onnx_s():
@@ -219,6 +222,104 @@ def test_classifier_options_are_skl2onnx_s():
     options = {"zipmap": False, "output_class_labels": True}  # and classes_
     _, _, class_labels = _run(skdnn_onnx.to_onnx(clf_text, X[:1], options=options), X)
     np.testing.assert_array_equal(class_labels, clf_text.classes_)
+
+
+LABELS = {
+    "negative_ints": np.array([-3, 7]),
+    "three_ints": np.array([10, -1, 4]),
+    "bools": np.array([False, True]),
+    "whole_floats": np.array([1.0, 3.0, 5.0]),
+    "two_strings": np.array(["no", "yes"]),
+}
+
+
+@pytest.mark.parametrize("zipmap", [False, True])
+@pytest.mark.parametrize("labels", list(LABELS))
+def test_labels_are_the_classes_not_their_indices(labels, zipmap):
+    classes = LABELS[labels]
+    X, y = make_classification(
+        150, 5, n_informative=3, n_classes=len(classes), random_state=0
+    )
+    X, y = X.astype(np.float32), classes[y]  # ZipMap takes float32
+    clf = DeepNetClassifier((8,), max_iter=30, random_state=0).fit(X, y)
+    onx = skdnn_onnx.to_onnx(clf, X[:1], options={"zipmap": zipmap})
+    predicted, proba = _run(onx, X)
+    if zipmap:  # a list of {class: probability}, keyed by the ONNX labels
+        keys = sorted(proba[0])
+        assert keys == sorted(np.asarray(classes).astype(predicted.dtype))
+        proba = np.array([[row[k] for k in keys] for row in proba])
+    expected = clf.predict(X)
+    assert predicted.dtype.kind == ("O" if labels == "two_strings" else "i")
+    _assert_labels_equal(predicted.astype(expected.dtype), expected, proba, 1e-5)
+
+
+def test_a_float64_graph_needs_zipmap_off_and_says_so():
+    X, y = load_iris(return_X_y=True)
+    clf = DeepNetClassifier((8,), max_iter=15, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="ZipMap takes float32"):
+        skdnn_onnx.to_onnx(clf, X[:1])
+    columns = _run(skdnn_onnx.to_onnx(clf, X[:1], options={"zipmap": "columns"}), X)
+    np.testing.assert_allclose(
+        np.column_stack(columns[1:]), clf.predict_proba(X), rtol=0, atol=1e-12
+    )
+
+
+def test_a_multilabel_model_needs_zipmap_off_and_says_so():
+    X, y = _classification("multilabel")
+    clf = DeepNetClassifier((8,), max_iter=15, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match='options=\\{"zipmap": False\\}'):
+        skdnn_onnx.to_onnx(clf, X[:1])
+    _check_classifier(clf, X, np.float64, options={"zipmap": False})
+
+
+@pytest.mark.parametrize(
+    "trained, sample", [(np.float32, np.float64), (np.float64, np.float32)]
+)
+def test_a_graph_of_the_other_dtype_predicts_to_float32_rounding(trained, sample):
+    X, y = _classification("multiclass")
+    clf = _fit(
+        DeepNetClassifier((8,), batch_norm=True, max_iter=15, random_state=0),
+        X,
+        y,
+        trained,
+    )
+    onx = skdnn_onnx.to_onnx(clf, X[:1].astype(sample), options={"zipmap": False})
+    _, proba = _run(onx, X.astype(sample))
+    assert proba.dtype == sample
+    np.testing.assert_allclose(proba, clf.predict_proba(X.astype(trained)), atol=1e-5)
+
+
+def test_a_model_converted_by_a_callback_while_it_trains_predicts_as_its_copy():
+    # the copy a callback gets holds W[L], b[L] in the scaled targets' units
+    callback = pytest.importorskip("sklearn.callback")  # noqa: F841
+
+    class Snapshots:
+        def __init__(self):
+            self.fitted = []
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, *, X=None, y=None):
+            pass
+
+        def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+            if fitted_estimator is not None:
+                self.fitted.append(fitted_estimator)
+
+    X, y = make_regression(120, 4, noise=1, random_state=0)
+    snapshots = Snapshots()
+    reg = DeepNetRegressor((8,), max_iter=3, random_state=0)
+    reg.set_callbacks(snapshots).fit(X, 100 * y + 500)
+    copy = snapshots.fitted[1]
+    (output,) = _run(skdnn_onnx.to_onnx(copy, X[:1]), X)
+    expected = copy.predict(X)
+    np.testing.assert_allclose(
+        output[:, 0], expected, atol=1e-12 * np.abs(expected).max()
+    )
 
 
 def _frame():
@@ -269,7 +370,10 @@ def test_a_regressor_pipeline_converts_with_skl2onnx_itself():
     (output,) = _session(skl2onnx.to_onnx(pipe, frame[:1])).run(
         None, _frame_inputs(frame)
     )
-    np.testing.assert_allclose(output[:, 0], pipe.predict(frame), rtol=1e-12)
+    expected = pipe.predict(frame)
+    np.testing.assert_allclose(
+        output[:, 0], expected, atol=1e-12 * np.abs(expected).max()
+    )
 
 
 def test_a_model_fitted_on_a_data_frame_takes_one_input_per_column():
@@ -300,7 +404,11 @@ def test_sparse_samples_and_unfitted_models_get_clear_errors():
     with pytest.raises(NotFittedError):
         skdnn_onnx.to_onnx(DeepNetRegressor(), X[:1])
     with pytest.raises(ValueError, match="opset 13 or later"):
-        skdnn_onnx.to_onnx(clf, X[:1], target_opset=12)
+        skdnn_onnx.to_onnx(clf, X[:1], target_opset=12, options={"zipmap": False})
+    skl2onnx = pytest.importorskip("skl2onnx")
+    for unfitted in (DeepNetClassifier(), DeepNetRegressor()):  # skl2onnx's own call
+        with pytest.raises(NotFittedError):
+            skl2onnx.to_onnx(unfitted, X[:1])
 
 
 def test_every_layer_kind_has_an_onnx_export():
