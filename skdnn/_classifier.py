@@ -105,7 +105,7 @@ class DeepNetClassifier(ClassifierMixin, BaseDeepNet):
         batch_norm=False,
         input_scaling=None,
         numerical_embedding=None,
-        n_bins=16,
+        n_bins="auto",
         n_members=1,
         weight_decay=0.0,
     ):

@@ -202,9 +202,11 @@ PARAMETERS = """\
         Dense X only; not with ``partial_fit``. "auto" is "piecewise_linear"
         in ``fit`` on dense X, else None, as for ``input_scaling``.
 
-    n_bins : int, default=16
+    n_bins : int or "auto", default="auto"
         The most quantile bins a column gets with
-        ``numerical_embedding="piecewise_linear"``.
+        ``numerical_embedding="piecewise_linear"``. "auto" is one bin per 125
+        training rows (of positive weight), at least 4 and at most 16: 16
+        bins overfit a few hundred rows (``benchmarks/LEVERS.md``).
 
     n_members : int or "auto", default=1
         k > 1 trains an ensemble of k members in one network, TabM-mini's

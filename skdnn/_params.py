@@ -65,7 +65,7 @@ PARAMETER_CONSTRAINTS = {
     "batch_norm": ["boolean"],
     "input_scaling": [StrOptions({"auto", "robust"}), None],
     "numerical_embedding": [StrOptions({"auto", "piecewise_linear"}), None],
-    "n_bins": [Interval(Integral, 2, None, closed="left")],
+    "n_bins": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
     "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
 }

@@ -540,3 +540,23 @@ def test_partial_fit_continues_a_network_fitted_with_auto():
         np.testing.assert_array_equal(before, after)
     with pytest.raises(TypeError, match="X.toarray()"):
         clf.predict(sp.csr_matrix(X))
+
+
+@pytest.mark.parametrize(
+    "n_rows, weighted, bins", [(300, False, 4), (1000, False, 8), (1000, True, 4)]
+)
+def test_auto_bins_are_one_per_125_rows_from_4_to_16(n_rows, weighted, bins):
+    X, y = _data(n_rows)
+    # rows of weight 0 take no part in the quantiles, nor in the count
+    weights = np.where(np.arange(n_rows) < 500, 1.0, 0.0) if weighted else None
+    clf = DeepNetClassifier((4,), numerical_embedding="piecewise_linear", max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y, sample_weight=weights)  # (_fit_quietly takes no weights)
+    # continuous columns get every bin: W[1] has one row per bin of each column
+    assert clf.coefs_[0].shape[0] == bins * X.shape[1]
+    X_big, y_big = _data(4000)
+    clf = _fit_quietly(clf.set_params(max_iter=1), X_big, y_big)
+    assert clf.coefs_[0].shape[0] == 16 * X.shape[1]  # 4000 / 125 = 32, capped
+    clf = _fit_quietly(clf.set_params(n_bins=6), X, y)
+    assert clf.coefs_[0].shape[0] == 6 * X.shape[1]

@@ -31,6 +31,8 @@ import numpy as np
 from .layer import Layer, LayerCache
 
 SMOOTH_CLIP = 3.0
+ROWS_PER_BIN = 125
+"""``n_bins="auto"``: one bin per this many training rows, between 4 and 16."""
 
 
 def quantiles(X, q, sample_weight=None):
@@ -310,6 +312,19 @@ class PiecewiseLinear(Layer):
         ]
 
 
+def auto_bins(n_rows):
+    """The most bins of a column for ``n_bins="auto"``: n_rows / 125, in [4, 16].
+
+    Sixteen bins a column let the first layer fit a few hundred rows too
+    closely: on the quality benchmark's smallest tables (pima, 425 training
+    rows; swiss_labor, 697) 4 bins give the best log loss and no fit that
+    ends still improving its training cost, while on 2 000 to 3 000 rows
+    (the brand-choice tables) 16 give the best accuracy and log loss
+    (``benchmarks/LEVERS.md``).
+    """
+    return int(min(16, max(4, n_rows // ROWS_PER_BIN)))
+
+
 def fit_input_layers(X, scaling=None, embedding=None, n_bins=16, sample_weight=None):
     """The input layers for ``scaling`` and ``embedding``, fitted on X.
 
@@ -323,8 +338,9 @@ def fit_input_layers(X, scaling=None, embedding=None, n_bins=16, sample_weight=N
         "piecewise_linear" adds :class:`PiecewiseLinear` on ``n_bins``
         quantile bins of each column (of the scaled columns, after
         ``scaling``).
-    n_bins : int, default=16
-        The most bins of a column.
+    n_bins : int or "auto", default=16
+        The most bins of a column; "auto" is :func:`auto_bins` of the number
+        of rows (of positive weight).
     sample_weight : ndarray of shape (n_samples,) or None, default=None
         The rows' weights (see :func:`quantiles`).
 
@@ -338,5 +354,8 @@ def fit_input_layers(X, scaling=None, embedding=None, n_bins=16, sample_weight=N
         layers.append(RobustScale(*robust_scaling(X, sample_weight)))
         X = layers[-1].forward(np.asarray(X, dtype=np.float64), (), None, None)
     if embedding == "piecewise_linear":
+        if n_bins == "auto":
+            rows = X.shape[0] if sample_weight is None else np.sum(sample_weight > 0)
+            n_bins = auto_bins(rows)
         layers.append(PiecewiseLinear(quantile_edges(X, n_bins, sample_weight)))
     return layers
