@@ -104,11 +104,18 @@ def test_compiled_and_numpy_training_give_the_same_network(dtype, params, monkey
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_cost_with_the_folded_penalty_is_the_cost(backend, monkeypatch):
+@pytest.mark.parametrize("n_members", [1, 3])
+def test_the_cost_with_the_folded_penalty_is_the_cost(backend, n_members, monkeypatch):
     """loss_curve_ still includes λ/(2m)||W||², now taken from the step."""
     use_kernels(monkeypatch, backend)
     X, y = X_DIGITS[:300], Y_DIGITS[:300]
-    params = dict(batch_size=None, max_iter=4, early_stopping=False, random_state=0)
+    params = dict(
+        batch_size=None,
+        max_iter=4,
+        early_stopping=False,
+        n_members=n_members,
+        random_state=0,
+    )
     folded = DeepNetRegressor((16,), alpha=5.0, **params).fit(X, y.astype(float))
     # max_grad_norm that never clips takes the unfolded path: same steps
     unfolded = DeepNetRegressor((16,), alpha=5.0, max_grad_norm=1e300, **params)

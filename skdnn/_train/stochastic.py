@@ -155,7 +155,10 @@ def train_stochastic(network, theta, data, config, state, rng, random_state, tas
                             theta,
                             grad,
                             schedule.learning_rate,
-                            penalty.coefficient(weight) if fold else None,
+                            # the cost sums k members' rows: λ/(k m), as unfolded
+                            penalty.coefficient(weight * network.members)
+                            if fold
+                            else None,
                         )
             except FloatingPointError as exc:
                 raise diverged(
