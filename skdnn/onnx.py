@@ -290,9 +290,8 @@ def _graph_for(scope, operator, container):
             f"Unsqueeze with its axes as an input); got target_opset="
             f"{container.target_opset}."
         )
-    proto_dtype = guess_proto_type(operator.inputs[0].type)
-    if proto_dtype != TensorProto.DOUBLE:
-        proto_dtype = TensorProto.FLOAT
+    double = _in_double(operator.inputs)
+    proto_dtype = TensorProto.DOUBLE if double else TensorProto.FLOAT
     graph = _Graph(scope, container, proto_dtype)
     # one input per column when converting from a DataFrame: side by side
     columns = [
@@ -387,7 +386,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
             "A multilabel DeepNetClassifier has one probability per label and "
             f"no class to map them to: convert it with {off}."
         )
-    if zipmap is True and guess_proto_type(inputs[0].type) == TensorProto.DOUBLE:
+    if zipmap is True and _in_double(inputs):
         raise ValueError(
             "ONNX's ZipMap takes float32 probabilities, and this graph computes "
             f"in float64 (its input is): convert it with {off}, or "
@@ -398,8 +397,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
 
 def _classifier_shapes(operator):
     """Output types: labels (N,) or (N, n_labels), probabilities (N, n_classes)."""
-    model = operator.raw_operator
-    check_is_fitted(model)
+    model = operator.raw_operator  # fitted: _parse_classifier checked
     N = operator.inputs[0].get_first_dimension()
     n_classes = len(model.classes_)
     if model._multilabel():
@@ -436,9 +434,12 @@ def _regressor_shapes(operator):
 
 
 def _float_type(operator):
-    if guess_proto_type(operator.inputs[0].type) == TensorProto.DOUBLE:
-        return DoubleTensorType
-    return FloatTensorType
+    return DoubleTensorType if _in_double(operator.inputs) else FloatTensorType
+
+
+def _in_double(inputs):
+    """Whether the graph computes in float64: its (first) input is float64."""
+    return guess_proto_type(inputs[0].type) == TensorProto.DOUBLE
 
 
 def register_converters():
